@@ -1,0 +1,30 @@
+export { ErlmcpError, type ErlmcpErrorCode, McpError, toWireError } from './jsonrpc/errors.js';
+export type { JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from './jsonrpc/message.js';
+export { ErrorCode } from './protocol/error-codes.js';
+export { MetaKey, TASKS_EXTENSION } from './protocol/meta-keys.js';
+export type * from './protocol/types.js';
+export {
+  LATEST_LEGACY_VERSION,
+  LATEST_MODERN_VERSION,
+  LEGACY_VERSIONS,
+  MODERN_VERSIONS,
+  SUPPORTED_VERSIONS,
+} from './protocol/versions.js';
+export { compileSchema, type SchemaInput } from './schema/index.js';
+export type { RequestContext } from './server/context.js';
+export type {
+  CompletionCallback,
+  PromptConfig,
+  ResourceConfig,
+  ResourceTemplateConfig,
+  ToolConfig,
+  ToolReturn,
+} from './server/definitions.js';
+export { McpServer } from './server/mcp-server.js';
+export type { McpServerOptions } from './server/options.js';
+export type { Registered } from './server/registry.js';
+export { MemoryTaskStore } from './server/tasks/memory-task-store.js';
+export type { TaskRecord, TaskStatus, TaskStore } from './server/tasks/task-store.js';
+export { createLinkedPair } from './transports/memory/linked-pair.js';
+export { StdioServerTransport } from './transports/stdio/index.js';
+export type { FrameError, MessageSink, Transport } from './transports/transport.js';

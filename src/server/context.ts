@@ -1,0 +1,127 @@
+import { McpError } from '../jsonrpc/errors.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type {
+  ClientCapabilities,
+  CreateMessageParams,
+  CreateMessageResult,
+  ElicitFormParams,
+  ElicitResult,
+  ElicitUrlParams,
+  Implementation,
+  InputRequest,
+  ListRootsResult,
+  LoggingLevel,
+  RequestId,
+} from '../protocol/types.js';
+import { LOGGING_LEVELS } from '../protocol/types.js';
+import type { Era } from '../protocol/versions.js';
+import type { Exchange } from './exchange.js';
+import type { InputChannel } from './input-channel.js';
+
+/** What every handler receives: the same API in both eras. */
+export interface RequestContext {
+  readonly signal: AbortSignal;
+  readonly requestId: RequestId;
+  readonly era: Era;
+  readonly protocolVersion: string;
+  readonly client: { readonly info: Implementation | undefined; readonly capabilities: ClientCapabilities };
+  /** The authenticated principal, when a transport or auth layer set one. */
+  readonly principal: string | undefined;
+  /** The 2025 session id, when there is a session. */
+  readonly sessionId: string | undefined;
+  /** Sends `notifications/progress` when the request asked for it (no-op otherwise); resets the timeout. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Sends `notifications/message` when the client's level admits it (2026: only if the request set one). */
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
+  /** Asks the user through the client. 2026: code before this call may run again on the retry. */
+  elicit(params: Omit<ElicitFormParams, 'mode'> & { mode?: 'form' }): Promise<ElicitResult>;
+  elicit(params: ElicitUrlParams): Promise<ElicitResult>;
+  /** Asks the client's model (sampling, optionally with tools). */
+  sample(params: CreateMessageParams): Promise<CreateMessageResult>;
+  listRoots(): Promise<ListRootsResult>;
+}
+
+const LEVEL_RANK = new Map(LOGGING_LEVELS.map((level, index) => [level, index]));
+
+export function levelAdmits(threshold: LoggingLevel | undefined, level: LoggingLevel): boolean {
+  if (threshold === undefined) return true;
+  return (LEVEL_RANK.get(level) ?? 0) >= (LEVEL_RANK.get(threshold) ?? 0);
+}
+
+export class HandlerContext implements RequestContext {
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly input: InputChannel,
+  ) {}
+
+  get signal() {
+    return this.exchange.signal;
+  }
+  get requestId() {
+    return this.exchange.id;
+  }
+  get era() {
+    return this.exchange.era;
+  }
+  get protocolVersion() {
+    return this.exchange.protocolVersion;
+  }
+  get client() {
+    return { info: this.exchange.clientInfo, capabilities: this.exchange.clientCapabilities };
+  }
+  get principal() {
+    return this.exchange.principal;
+  }
+  get sessionId() {
+    return this.exchange.session?.id;
+  }
+
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    const token = this.exchange.progressToken;
+    if (token === undefined || this.exchange.signal.aborted) return;
+    this.exchange.touch();
+    const params: Record<string, unknown> = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/progress', params });
+  }
+
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    if (this.exchange.signal.aborted) return;
+    const threshold = this.exchange.era === 'modern' ? this.exchange.logLevel : this.exchange.session?.logLevel;
+    if (this.exchange.era === 'modern' && threshold === undefined) return;
+    if (!levelAdmits(threshold, level)) return;
+    const params: Record<string, unknown> = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/message', params });
+  }
+
+  elicit(params: ElicitFormParams | ElicitUrlParams): Promise<ElicitResult> {
+    const url = params.mode === 'url';
+    const caps = this.exchange.clientCapabilities.elicitation;
+    const supported = url ? caps?.url !== undefined : caps !== undefined && (caps.form !== undefined || caps.url === undefined);
+    if (!supported) throw missingCapability({ elicitation: url ? { url: {} } : { form: {} } }, 'elicitation');
+    const request: InputRequest = { method: 'elicitation/create', params: url ? params : { mode: 'form', ...params } };
+    return this.input.ask(request) as Promise<ElicitResult>;
+  }
+
+  sample(params: CreateMessageParams): Promise<CreateMessageResult> {
+    const caps = this.exchange.clientCapabilities.sampling;
+    if (caps === undefined) throw missingCapability({ sampling: {} }, 'sampling');
+    if (params.tools !== undefined && caps.tools === undefined) {
+      throw missingCapability({ sampling: { tools: {} } }, 'sampling with tools');
+    }
+    return this.input.ask({ method: 'sampling/createMessage', params }) as Promise<CreateMessageResult>;
+  }
+
+  listRoots(): Promise<ListRootsResult> {
+    if (this.exchange.clientCapabilities.roots === undefined) throw missingCapability({ roots: {} }, 'roots');
+    return this.input.ask({ method: 'roots/list', params: {} }) as Promise<ListRootsResult>;
+  }
+}
+
+export function missingCapability(required: ClientCapabilities, what: string): McpError {
+  return new McpError(ErrorCode.MissingRequiredClientCapability, `Client does not support ${what}`, {
+    requiredCapabilities: required,
+  });
+}

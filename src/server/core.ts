@@ -1,0 +1,153 @@
+import type { JsonRpcNotification } from '../jsonrpc/message.js';
+import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
+import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
+import { DEFAULTS, type McpServerOptions } from './options.js';
+import { omitUndefined, type RegistryKind, Registry } from './registry.js';
+import { RequestStateCodec } from './request-state.js';
+import { MemoryTaskStore } from './tasks/memory-task-store.js';
+import { TaskManager } from './tasks/task-manager.js';
+
+/** A connected 2025 session, as the core needs it for fan-out. */
+export interface SessionHandle {
+  readonly session: LegacySession;
+  readonly link: PeerLink;
+}
+
+const LIST_CHANGED: Record<RegistryKind, { method: string; filterKey: 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged' }> = {
+  tools: { method: 'notifications/tools/list_changed', filterKey: 'toolsListChanged' },
+  prompts: { method: 'notifications/prompts/list_changed', filterKey: 'promptsListChanged' },
+  resources: { method: 'notifications/resources/list_changed', filterKey: 'resourcesListChanged' },
+};
+
+/**
+ * The transport-free heart of McpServer: registry, resolved options, capabilities, tasks, and the
+ * live sessions and subscriptions that change notifications fan out to.
+ */
+export class ServerCore {
+  readonly registry = new Registry();
+  readonly serverInfo: Implementation;
+  readonly pageSize: number;
+  readonly requestTimeoutMs: number;
+  readonly maxRequestTimeoutMs: number;
+  readonly inputTimeoutMs: number;
+  readonly cacheTtlMs: number;
+  readonly cacheScope: 'public' | 'private';
+  readonly maxInputRounds: number;
+  readonly requestState: RequestStateCodec;
+  readonly tasks: TaskManager | undefined;
+  readonly sessions = new Set<SessionHandle>();
+  readonly listens = new Set<ListenSubscription>();
+  readonly diagnostic: (message: string, error?: unknown) => void;
+  #capabilities: ServerCapabilities | undefined;
+  readonly #shutdownCallbacks = new Set<() => void>();
+
+  constructor(readonly options: McpServerOptions) {
+    this.serverInfo = omitUndefined<Implementation>({
+      name: options.name,
+      version: options.version,
+      title: options.title,
+      description: options.description,
+      websiteUrl: options.websiteUrl,
+      icons: options.icons,
+    });
+    this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.maxRequestTimeoutMs = options.maxRequestTimeoutMs ?? DEFAULTS.maxRequestTimeoutMs;
+    this.inputTimeoutMs = options.inputTimeoutMs ?? DEFAULTS.inputTimeoutMs;
+    this.cacheTtlMs = options.cache?.ttlMs ?? DEFAULTS.cacheTtlMs;
+    this.cacheScope = options.cache?.cacheScope ?? 'public';
+    this.maxInputRounds = options.maxInputRounds ?? DEFAULTS.maxInputRounds;
+    this.requestState = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs ?? DEFAULTS.requestStateTtlMs);
+    this.tasks = options.taskStore === false ? undefined : new TaskManager(options.taskStore ?? new MemoryTaskStore());
+    this.diagnostic =
+      options.onDiagnostic ??
+      ((message, error) => process.stderr.write(`[erlmcp] ${message}${error ? `: ${String((error as Error)?.stack ?? error)}` : ''}\n`));
+    this.registry.onChange((kind) => {
+      this.#capabilities = undefined;
+      this.#fanOutListChanged(kind);
+    });
+  }
+
+  /** Derived from what is registered, so clients see only what exists. */
+  capabilities(): ServerCapabilities {
+    if (this.#capabilities) return this.#capabilities;
+    const caps: ServerCapabilities = { logging: {}, completions: {} };
+    caps.tools = { listChanged: true };
+    caps.prompts = { listChanged: true };
+    caps.resources = { subscribe: true, listChanged: true };
+    if (this.tasks) {
+      caps.tasks = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+      caps.extensions = { [TASKS_EXTENSION]: {} };
+    }
+    this.#capabilities = mergeCapabilities(caps, this.options.capabilities);
+    return this.#capabilities;
+  }
+
+  /** Registers work to end on shutdown (graceful end of subscriptions); returns the disposer. */
+  onShutdown(callback: () => void): () => void {
+    this.#shutdownCallbacks.add(callback);
+    return () => this.#shutdownCallbacks.delete(callback);
+  }
+
+  /** Ends subscriptions gracefully and aborts running tasks. */
+  shutdown(): void {
+    for (const callback of [...this.#shutdownCallbacks]) callback();
+    this.#shutdownCallbacks.clear();
+    this.tasks?.abortAll();
+  }
+
+  /** `resources/updated` to every 2025 session and 2026 subscription that asked for `uri`. */
+  resourceUpdated(uri: string): void {
+    for (const handle of this.sessions) {
+      if (handle.session.initialized && handle.session.subscriptions.has(uri)) {
+        safeNotify(this, handle.link, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } });
+      }
+    }
+    for (const listen of this.listens) {
+      if (listen.filter.resourceSubscriptions?.includes(uri)) {
+        safeNotify(this, listen.link, {
+          jsonrpc: '2.0',
+          method: 'notifications/resources/updated',
+          params: { uri, _meta: { [MetaKey.subscriptionId]: listen.id } },
+        });
+      }
+    }
+  }
+
+  /** The 2026 tasks extension is in use for this request: server has tasks and the client declared it. */
+  modernTasksEnabled(exchange: Exchange): boolean {
+    return this.tasks !== undefined && exchange.clientCapabilities.extensions?.[TASKS_EXTENSION] !== undefined;
+  }
+
+  #fanOutListChanged(kind: RegistryKind): void {
+    const { method, filterKey } = LIST_CHANGED[kind];
+    for (const handle of this.sessions) {
+      if (handle.session.initialized) safeNotify(this, handle.link, { jsonrpc: '2.0', method });
+    }
+    for (const listen of this.listens) {
+      if (listen.filter[filterKey]) {
+        safeNotify(this, listen.link, { jsonrpc: '2.0', method, params: { _meta: { [MetaKey.subscriptionId]: listen.id } } });
+      }
+    }
+  }
+}
+
+/** One dead peer must not stop a fan-out to the others. */
+function safeNotify(core: ServerCore, link: PeerLink, message: JsonRpcNotification): void {
+  try {
+    link.notify(message);
+  } catch (error) {
+    core.diagnostic('notification could not be delivered', error);
+  }
+}
+
+function mergeCapabilities(base: ServerCapabilities, extra: ServerCapabilities | undefined): ServerCapabilities {
+  if (!extra) return base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = merged[key];
+    merged[key] = current && typeof current === 'object' && value && typeof value === 'object' ? { ...current, ...value } : value;
+  }
+  return merged as ServerCapabilities;
+}

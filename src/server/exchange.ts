@@ -1,0 +1,62 @@
+import type { JsonRpcNotification } from '../jsonrpc/message.js';
+import type { Era } from '../protocol/versions.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  LoggingLevel,
+  ProgressToken,
+  RequestId,
+  SubscriptionFilter,
+} from '../protocol/types.js';
+
+/** State of one 2025-era session: a small plain record, serializable for a SessionStore. */
+export interface LegacySession {
+  id: string;
+  protocolVersion: string;
+  clientInfo: Implementation | undefined;
+  clientCapabilities: ClientCapabilities;
+  /** Set by `logging/setLevel`; unset means every level is sent. */
+  logLevel: LoggingLevel | undefined;
+  initialized: boolean;
+  /** URIs subscribed with `resources/subscribe`. */
+  subscriptions: Set<string>;
+}
+
+/** How the core talks back to the peer that sent a request; each transport provides one. */
+export interface PeerLink {
+  /** A notification that belongs to the request (progress, log) or to the session. */
+  notify(message: JsonRpcNotification): void;
+  /** A real server→client request (2025 era only). */
+  request(
+    method: string,
+    params: Record<string, unknown>,
+    options: { signal: AbortSignal; timeoutMs: number },
+  ): Promise<Record<string, unknown>>;
+}
+
+/** Everything the core knows about one incoming request. */
+export interface Exchange {
+  readonly id: RequestId;
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly era: Era;
+  readonly protocolVersion: string;
+  readonly clientInfo: Implementation | undefined;
+  readonly clientCapabilities: ClientCapabilities;
+  /** 2026: `_meta` logLevel (absent = no log notifications). 2025: read from the session. */
+  readonly logLevel: LoggingLevel | undefined;
+  readonly progressToken: ProgressToken | undefined;
+  readonly principal: string | undefined;
+  readonly session: LegacySession | undefined;
+  readonly signal: AbortSignal;
+  readonly link: PeerLink;
+  /** Progress arrived: the request's idle timeout restarts (up to its hard maximum). */
+  touch(): void;
+}
+
+/** A live `subscriptions/listen` stream (2026). */
+export interface ListenSubscription {
+  readonly id: RequestId;
+  readonly filter: SubscriptionFilter;
+  readonly link: PeerLink;
+}

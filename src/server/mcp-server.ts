@@ -1,0 +1,67 @@
+import type { Transport } from '../transports/transport.js';
+import { ServerCore } from './core.js';
+import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig } from './definitions.js';
+import { MessageConnection } from './message-connection.js';
+import type { McpServerOptions } from './options.js';
+import type { Registered } from './registry.js';
+
+/**
+ * An MCP server for both protocol eras. Definitions are registered once and shared by every
+ * connection, session and request; `connect()` serves them over a message-stream transport.
+ *
+ * ```ts
+ * const server = new McpServer({ name: 'demo', version: '1.0.0' });
+ * server.tool('add', { inputSchema: z.object({ a: z.number(), b: z.number() }), handler: ({ a, b }) => String(a + b) });
+ * await server.connect(new StdioServerTransport());
+ * ```
+ */
+export class McpServer {
+  /** The transport-free core, for transports that are not message streams (HTTP). */
+  readonly core: ServerCore;
+  readonly #connections = new Set<MessageConnection>();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: McpServerOptions) {
+    this.core = new ServerCore(options);
+  }
+
+  tool<Args = Record<string, unknown>>(name: string, config: ToolConfig<Args>): Registered {
+    return this.core.registry.addTool(name, config);
+  }
+
+  resource(uri: string, config: ResourceConfig): Registered {
+    return this.core.registry.addResource(uri, config);
+  }
+
+  resourceTemplate(uriTemplate: string, config: ResourceTemplateConfig): Registered {
+    return this.core.registry.addResourceTemplate(uriTemplate, config);
+  }
+
+  prompt(name: string, config: PromptConfig): Registered {
+    return this.core.registry.addPrompt(name, config);
+  }
+
+  /** Tells subscribers (2025 `resources/subscribe`, 2026 `subscriptions/listen`) that `uri` changed. */
+  resourceUpdated(uri: string): void {
+    this.core.resourceUpdated(uri);
+  }
+
+  /** Serves this server over one transport; resolves once the transport is started. */
+  async connect(transport: Transport, options: { principal?: string } = {}): Promise<MessageConnection> {
+    const connection = new MessageConnection(this.core, transport, options.principal);
+    this.#connections.add(connection);
+    void connection.closed.then(() => this.#connections.delete(connection));
+    return connection;
+  }
+
+  /** Ends subscriptions gracefully, aborts tasks, closes every connection. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.core.shutdown();
+      // Let graceful subscription responses reach the wire before transports close.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([...this.#connections].map((connection) => connection.close()));
+    })();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { ErlmcpError, invalidParams, invalidRequest } from '../jsonrpc/errors.js';
+import {
+  classify,
+  errorResponse,
+  isPlainRecord,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  resultResponse,
+} from '../jsonrpc/message.js';
+import { PendingRequests } from '../jsonrpc/pending-requests.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { MetaKey } from '../protocol/meta-keys.js';
+import type { ClientCapabilities, Implementation, RequestId } from '../protocol/types.js';
+import { negotiateLegacyVersion } from '../protocol/versions.js';
+import type { FrameError, Transport } from '../transports/transport.js';
+import type { ServerCore, SessionHandle } from './core.js';
+import type { LegacySession, PeerLink } from './exchange.js';
+import { initializeResult } from './handlers/lifecycle.js';
+import { RequestCancelled, runRequest } from './request-runner.js';
+
+/**
+ * Serves MCP over one message-stream transport (stdio, in-memory, WebSocket, TCP): both eras on the
+ * same stream. A 2025 `initialize` makes this connection a session; 2026 requests stay stateless.
+ */
+export class MessageConnection {
+  readonly #inFlight = new Map<RequestId, AbortController>();
+  readonly #outbound = new PendingRequests();
+  readonly #link: PeerLink;
+  #session: LegacySession | undefined;
+  #handle: SessionHandle | undefined;
+  #closed = false;
+  readonly closed: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(
+    private readonly core: ServerCore,
+    private readonly transport: Transport,
+    private readonly principal: string | undefined = undefined,
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    this.#link = {
+      notify: (message) => this.#send(message),
+      request: (method, params, options) => this.#request(method, params, options),
+    };
+    transport.start({
+      onMessage: (value) => this.#onMessage(value),
+      onFrameError: (error) => this.#onFrameError(error),
+      onClose: () => this.#onClose(),
+    });
+  }
+
+  get session(): LegacySession | undefined {
+    return this.#session;
+  }
+
+  /** Stops serving: aborts in-flight work and closes the transport. Idempotent. */
+  async close(): Promise<void> {
+    await this.transport.close();
+    this.#onClose();
+  }
+
+  #onMessage(value: unknown): void {
+    const message = classify(value);
+    switch (message.kind) {
+      case 'request':
+        this.#onRequest(message.message);
+        return;
+      case 'notification':
+        this.#onNotification(message.message);
+        return;
+      case 'response':
+        if (!this.#outbound.resolve(message.message)) {
+          this.core.diagnostic(`ignored a response to unknown request id ${String(message.message.id)}`);
+        }
+        return;
+      case 'invalid':
+        this.#send(errorResponse(message.id, { code: ErrorCode.InvalidRequest, message: `Invalid request: ${message.reason}` }));
+    }
+  }
+
+  #onFrameError(error: FrameError): void {
+    const code = error.kind === 'message_too_large' ? ErrorCode.InvalidRequest : ErrorCode.ParseError;
+    this.#send(errorResponse(null, { code, message: error.message }));
+  }
+
+  #onRequest(request: JsonRpcRequest): void {
+    if (this.#inFlight.has(request.id)) {
+      this.#send(errorResponse(request.id, invalidRequest(`Request id ${String(request.id)} is already in flight`).toJson()));
+      return;
+    }
+    if (request.method === 'initialize' && !hasModernMeta(request)) {
+      this.#initialize(request);
+      return;
+    }
+    const controller = new AbortController();
+    this.#inFlight.set(request.id, controller);
+    runRequest(this.core, request, { link: this.#link, session: this.#session, principal: this.principal }, controller).then(
+      (response) => {
+        this.#inFlight.delete(request.id);
+        if (response && !this.#closed) this.#send(response);
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(request.id);
+        this.core.diagnostic('request runner failed', error);
+      },
+    );
+  }
+
+  #initialize(request: JsonRpcRequest): void {
+    if (this.#session) {
+      this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
+      return;
+    }
+    const params = request.params ?? {};
+    const problem =
+      typeof params.protocolVersion !== 'string'
+        ? 'params.protocolVersion must be a string'
+        : !isPlainRecord(params.capabilities)
+          ? 'params.capabilities must be an object'
+          : !isPlainRecord(params.clientInfo) || typeof params.clientInfo.name !== 'string'
+            ? 'params.clientInfo must be an object with a name'
+            : undefined;
+    if (problem) {
+      this.#send(errorResponse(request.id, invalidParams(problem).toJson()));
+      return;
+    }
+    const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
+    this.#session = {
+      id: randomUUID(),
+      protocolVersion,
+      clientInfo: params.clientInfo as unknown as Implementation,
+      clientCapabilities: params.capabilities as ClientCapabilities,
+      logLevel: undefined,
+      initialized: false,
+      subscriptions: new Set(),
+    };
+    this.#handle = { session: this.#session, link: this.#link };
+    this.core.sessions.add(this.#handle);
+    this.#send(resultResponse(request.id, initializeResult(this.core, protocolVersion)));
+  }
+
+  #onNotification(message: JsonRpcNotification): void {
+    const params = message.params ?? {};
+    switch (message.method) {
+      case 'notifications/initialized':
+        if (this.#session) this.#session.initialized = true;
+        return;
+      case 'notifications/cancelled': {
+        const id = params.requestId;
+        if (typeof id !== 'string' && typeof id !== 'number') return;
+        const reason = typeof params.reason === 'string' ? params.reason : 'cancelled by the client';
+        this.#inFlight.get(id)?.abort(new RequestCancelled(reason));
+        return;
+      }
+      default:
+        // Other notifications (roots/list_changed, progress) need no answer; unknown ones are ignored.
+        return;
+    }
+  }
+
+  #request(
+    method: string,
+    params: Record<string, unknown>,
+    options: { signal: AbortSignal; timeoutMs: number },
+  ): Promise<Record<string, unknown>> {
+    if (this.#closed) return Promise.reject(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection is closed'));
+    const id = this.#outbound.nextId();
+    const answer = this.#outbound.track(id, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onCancel: (reason) => {
+        if (!this.#closed) {
+          this.#send({
+            jsonrpc: '2.0',
+            method: 'notifications/cancelled',
+            params: { requestId: id, reason: reason instanceof Error ? reason.message : String(reason) },
+          });
+        }
+      },
+    });
+    this.#send({ jsonrpc: '2.0', id, method, params });
+    return answer;
+  }
+
+  #send(message: JsonRpcMessage): void {
+    if (this.#closed) return;
+    this.transport.send(message);
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const controller of this.#inFlight.values()) controller.abort(new RequestCancelled('connection closed'));
+    this.#inFlight.clear();
+    this.#outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection closed'));
+    if (this.#handle) this.core.sessions.delete(this.#handle);
+    this.#resolveClosed();
+  }
+}
+
+function hasModernMeta(request: JsonRpcRequest): boolean {
+  const meta = request.params?._meta;
+  return isPlainRecord(meta) && meta[MetaKey.protocolVersion] !== undefined;
+}

@@ -1,0 +1,62 @@
+import { complete } from './handlers/completion.js';
+import type { MethodHandler } from './handlers/handler-types.js';
+import { discover, ping, setLogLevel } from './handlers/lifecycle.js';
+import { listPrompts, getPrompt } from './handlers/prompts.js';
+import { listResources, listResourceTemplates, readResource, subscribe, unsubscribe } from './handlers/resources.js';
+import { listen } from './handlers/subscriptions.js';
+import { callTool, listTools } from './handlers/tools.js';
+import { cancelTask, getTask, listTasks, taskResult, updateTask } from './tasks/task-handlers.js';
+
+const shared: Record<string, MethodHandler> = {
+  'tools/list': listTools,
+  'tools/call': callTool,
+  'resources/list': listResources,
+  'resources/templates/list': listResourceTemplates,
+  'resources/read': readResource,
+  'prompts/list': listPrompts,
+  'prompts/get': getPrompt,
+  'completion/complete': complete,
+  'tasks/get': getTask,
+  'tasks/cancel': cancelTask,
+};
+
+/** Methods a 2025-era session may call (`initialize` is handled by the connection: it makes the session). */
+export const LEGACY_METHODS = new Map<string, MethodHandler>(
+  Object.entries({
+    ...shared,
+    ping,
+    'resources/subscribe': subscribe,
+    'resources/unsubscribe': unsubscribe,
+    'logging/setLevel': setLogLevel,
+    'tasks/result': taskResult,
+    'tasks/list': listTasks,
+  }),
+);
+
+/** Methods of the stateless 2026 era (ping, setLevel, subscribe are gone; listen and discover are new). */
+export const MODERN_METHODS = new Map<string, MethodHandler>(
+  Object.entries({
+    ...shared,
+    'server/discover': discover,
+    'subscriptions/listen': listen,
+    'tasks/update': updateTask,
+  }),
+);
+
+/** 2025 task methods exist from 2025-11-25 on. */
+export const LEGACY_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/result', 'tasks/list']);
+/** 2026 task methods exist only with the tasks extension. */
+export const MODERN_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/update']);
+
+/** 2026 results that carry cache hints. */
+export const CACHEABLE_METHODS = new Set([
+  'server/discover',
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+]);
+
+/** Requests that legitimately stay open: no idle timeout applies. */
+export const LONG_LIVED_METHODS = new Set(['subscriptions/listen', 'tasks/result']);

@@ -1,0 +1,58 @@
+import { ErlmcpError, invalidParams } from '../jsonrpc/errors.js';
+import { isPlainRecord } from '../jsonrpc/message.js';
+import type { ServerCore } from './core.js';
+import type { Exchange } from './exchange.js';
+import { type InputChannel, LinkInputChannel, ReplayInputChannel } from './input-channel.js';
+
+type Result = Record<string, unknown>;
+
+/**
+ * Runs a handler that may ask the client for input (tools/call, prompts/get, resources/read).
+ * 2025: input requests are real server→client requests. 2026: deterministic replay — answers come
+ * back in the signed `requestState` plus `inputResponses`; unanswered inputs end the round with an
+ * `InputRequiredResult`.
+ */
+export async function runWithInputs(
+  core: ServerCore,
+  exchange: Exchange,
+  run: (input: InputChannel) => Promise<Result>,
+): Promise<Result> {
+  if (exchange.era === 'legacy') {
+    return run(new LinkInputChannel(exchange.link, exchange.signal, core.inputTimeoutMs));
+  }
+  const binding = { method: exchange.method, params: exchange.params, principal: exchange.principal };
+  let answers: Record<string, unknown> = {};
+  if (exchange.params.requestState !== undefined) {
+    const state = core.requestState.open(exchange.params.requestState, binding);
+    answers = { ...state.answers };
+    const responses = exchange.params.inputResponses;
+    if (responses !== undefined && !isPlainRecord(responses)) throw invalidParams('inputResponses must be an object');
+    for (const key of state.pending) {
+      const response = responses?.[key];
+      if (response !== undefined) answers[key] = validateInputResponse(key, response);
+    }
+  }
+  const channel = new ReplayInputChannel(answers);
+  try {
+    const result = await run(channel);
+    if (!channel.hasPending) return result;
+  } catch (error) {
+    if (!channel.hasPending) throw error;
+  }
+  const rounds = Object.keys(answers).length;
+  if (rounds >= core.maxInputRounds) {
+    throw new ErlmcpError('ERR_INPUT_ROUNDS_EXCEEDED', `More than ${core.maxInputRounds} input requests in one request`);
+  }
+  const pending = Object.keys(channel.pending);
+  return {
+    resultType: 'input_required',
+    inputRequests: channel.pending,
+    requestState: core.requestState.seal({ answers, pending }, binding),
+  };
+}
+
+/** The minimal shape each kind of answer must have; anything else is ignored per spec. */
+function validateInputResponse(key: string, response: unknown): unknown {
+  if (!isPlainRecord(response)) throw invalidParams(`inputResponses.${key} must be an object`);
+  return response;
+}

@@ -1,0 +1,50 @@
+import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import type { TaskStore } from './tasks/task-store.js';
+
+/** Every limit and default of the core, named; see docs/limits.md (runtime limits come later). */
+export interface McpServerOptions {
+  /** Shown to clients as serverInfo. */
+  name: string;
+  version: string;
+  title?: string;
+  description?: string;
+  websiteUrl?: string;
+  icons?: Implementation['icons'];
+  /** Natural-language guidance for the model (initialize / server/discover). */
+  instructions?: string;
+  /** Extra capabilities merged over the ones erlmcp derives from what is registered. */
+  capabilities?: ServerCapabilities;
+  /** Items per page of every list method. Default 100. */
+  pageSize?: number;
+  /** Idle time a handler may run without progress before it is aborted with an error. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Hard ceiling even with progress resetting the timeout. Default 10 min. */
+  maxRequestTimeoutMs?: number;
+  /** How long a server→client request (2025 elicitation, sampling, roots) may wait. Default 10 min. */
+  inputTimeoutMs?: number;
+  /** 2026 cache hints on lists, reads and discover. Default ttl 0 (always revalidate), scope public. */
+  cache?: { ttlMs?: number; cacheScope?: 'public' | 'private' };
+  /**
+   * Key of the HMAC that protects 2026 `requestState`. Default: random per process, which is right
+   * for one process; every node of a cluster must share one secret.
+   */
+  requestStateSecret?: string | Uint8Array;
+  /** Lifetime of a `requestState`. Default 10 min. */
+  requestStateTtlMs?: number;
+  /** Most rounds of one multi round-trip request before it fails. Default 16. */
+  maxInputRounds?: number;
+  /** Task storage (2025 tasks and the 2026 tasks extension). Default in-memory; `false` disables tasks. */
+  taskStore?: TaskStore | false;
+  /** Where erlmcp writes its own diagnostics (never stdout on stdio). Default: stderr. */
+  onDiagnostic?: (message: string, error?: unknown) => void;
+}
+
+export const DEFAULTS = {
+  pageSize: 100,
+  requestTimeoutMs: 60_000,
+  maxRequestTimeoutMs: 600_000,
+  inputTimeoutMs: 600_000,
+  cacheTtlMs: 0,
+  requestStateTtlMs: 600_000,
+  maxInputRounds: 16,
+} as const;
