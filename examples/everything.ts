@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { McpServer } from '../src/index.js';
 
 // 1x1 transparent PNG and a tiny WAV header: enough to exercise image/audio content.
-const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG_1X1 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const WAV_SILENCE = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
 
 export function createServer(): McpServer {
@@ -14,7 +15,8 @@ export function createServer(): McpServer {
     name: 'erlmcp-everything',
     version: '0.1.0',
     title: 'erlmcp everything example',
-    instructions: 'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
+    instructions:
+      'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
   });
 
   server.tool('echo', {
@@ -34,7 +36,10 @@ export function createServer(): McpServer {
     outputSchema: { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] },
     annotations: { readOnlyHint: true, idempotentHint: true },
     icons: [{ src: `data:image/png;base64,${PNG_1X1}`, mimeType: 'image/png', sizes: ['1x1'] }],
-    handler: ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }], structuredContent: { sum: a + b } }),
+    handler: ({ a, b }) => ({
+      content: [{ type: 'text', text: String(a + b) }],
+      structuredContent: { sum: a + b },
+    }),
   });
 
   server.tool('test_simple_text', {
@@ -58,7 +63,11 @@ export function createServer(): McpServer {
       content: [
         {
           type: 'resource',
-          resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' },
+          resource: {
+            uri: 'test://embedded-resource',
+            mimeType: 'text/plain',
+            text: 'This is an embedded resource content.',
+          },
         },
       ],
     }),
@@ -72,7 +81,11 @@ export function createServer(): McpServer {
         { type: 'image', data: PNG_1X1, mimeType: 'image/png' },
         {
           type: 'resource',
-          resource: { uri: 'test://mixed-content-resource', mimeType: 'application/json', text: '{"test":"data","value":123}' },
+          resource: {
+            uri: 'test://mixed-content-resource',
+            mimeType: 'application/json',
+            text: '{"test":"data","value":123}',
+          },
         },
       ],
     }),
@@ -152,7 +165,12 @@ export function createServer(): McpServer {
             name: { type: 'string', description: 'User name', default: 'John Doe' },
             age: { type: 'integer', description: 'User age', default: 30 },
             score: { type: 'number', description: 'User score', default: 95.5 },
-            status: { type: 'string', description: 'User status', enum: ['active', 'inactive', 'pending'], default: 'active' },
+            status: {
+              type: 'string',
+              description: 'User status',
+              enum: ['active', 'inactive', 'pending'],
+              default: 'active',
+            },
             verified: { type: 'boolean', description: 'Verification status', default: true },
           },
         },
@@ -169,7 +187,11 @@ export function createServer(): McpServer {
         requestedSchema: {
           type: 'object',
           properties: {
-            untitledSingle: { type: 'string', description: 'Choose one option', enum: ['option1', 'option2', 'option3'] },
+            untitledSingle: {
+              type: 'string',
+              description: 'Choose one option',
+              enum: ['option1', 'option2', 'option3'],
+            },
             titledSingle: {
               type: 'string',
               description: 'Choose one titled option',
@@ -211,7 +233,12 @@ export function createServer(): McpServer {
   server.tool('test_url_elicitation', {
     description: 'Sends the user to a URL (URL-mode elicitation)',
     handler: async (_args, ctx) => {
-      const result = await ctx.elicit({ mode: 'url', message: 'Please sign in', url: 'https://example.com/sign-in', elicitationId: 'sign-in-1' });
+      const result = await ctx.elicit({
+        mode: 'url',
+        message: 'Please sign in',
+        url: 'https://example.com/sign-in',
+        elicitationId: 'sign-in-1',
+      });
       return `URL elicitation: action=${result.action}`;
     },
   });
@@ -221,7 +248,9 @@ export function createServer(): McpServer {
     inputSchema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       type: 'object',
-      $defs: { address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } } },
+      $defs: {
+        address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
+      },
       properties: { name: { type: 'string' }, address: { $ref: '#/$defs/address' } },
       additionalProperties: false,
     },
@@ -288,7 +317,10 @@ export function createServer(): McpServer {
         dynamicTool = undefined;
         return 'Removed tool dynamic';
       }
-      dynamicTool = server.tool('dynamic', { description: 'Appears and disappears', handler: () => 'dynamic' });
+      dynamicTool = server.tool('dynamic', {
+        description: 'Appears and disappears',
+        handler: () => 'dynamic',
+      });
       return 'Added tool dynamic';
     },
   });
@@ -298,7 +330,9 @@ export function createServer(): McpServer {
     name: 'static-text',
     description: 'A static text resource',
     mimeType: 'text/plain',
-    read: (uri) => ({ contents: [{ uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }] }),
+    read: (uri) => ({
+      contents: [{ uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }],
+    }),
   });
   server.resource('test://static-binary', {
     name: 'static-binary',
@@ -320,14 +354,22 @@ export function createServer(): McpServer {
     mimeType: 'application/json',
     complete: { id: (value) => ['1', '2', '3', '42'].filter((id) => id.startsWith(value)) },
     read: (uri, { id }) => ({
-      contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${String(id)}` }) }],
+      contents: [
+        {
+          uri,
+          mimeType: 'application/json',
+          text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${String(id)}` }),
+        },
+      ],
     }),
   });
 
   // Prompts
   server.prompt('test_simple_prompt', {
     description: 'A simple prompt without arguments',
-    get: () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } }] }),
+    get: () => ({
+      messages: [{ role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } }],
+    }),
   });
   server.prompt('test_prompt_with_arguments', {
     description: 'A prompt with two arguments',
@@ -337,7 +379,12 @@ export function createServer(): McpServer {
     ],
     complete: { arg1: (value) => ['alpha', 'beta', 'gamma'].filter((item) => item.startsWith(value)) },
     get: ({ arg1, arg2 }) => ({
-      messages: [{ role: 'user', content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } }],
+      messages: [
+        {
+          role: 'user',
+          content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` },
+        },
+      ],
     }),
   });
   server.prompt('test_prompt_with_embedded_resource', {
@@ -345,7 +392,17 @@ export function createServer(): McpServer {
     arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
     get: ({ resourceUri }) => ({
       messages: [
-        { role: 'user', content: { type: 'resource', resource: { uri: resourceUri ?? '', mimeType: 'text/plain', text: 'Embedded resource content for testing.' } } },
+        {
+          role: 'user',
+          content: {
+            type: 'resource',
+            resource: {
+              uri: resourceUri ?? '',
+              mimeType: 'text/plain',
+              text: 'Embedded resource content for testing.',
+            },
+          },
+        },
         { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
       ],
     }),

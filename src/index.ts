@@ -1,5 +1,10 @@
 export { ErlmcpError, type ErlmcpErrorCode, McpError, toWireError } from './jsonrpc/errors.js';
-export type { JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from './jsonrpc/message.js';
+export type {
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+} from './jsonrpc/message.js';
 export { ErrorCode } from './protocol/error-codes.js';
 export { MetaKey, TASKS_EXTENSION } from './protocol/meta-keys.js';
 export type * from './protocol/types.js';

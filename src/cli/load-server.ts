@@ -11,8 +11,11 @@ export async function loadServer(modulePath: string): Promise<McpServer> {
   const loaded = (await import(url)) as Record<string, unknown>;
   for (const name of ['default', 'server', 'createServer']) {
     let candidate = loaded[name];
-    if (typeof candidate === 'function' && !(candidate instanceof McpServer)) candidate = await (candidate as () => unknown)();
+    if (typeof candidate === 'function' && !(candidate instanceof McpServer))
+      candidate = await (candidate as () => unknown)();
     if (candidate instanceof McpServer) return candidate;
   }
-  throw new Error(`${modulePath} exports no McpServer (expected a default export, "server" or "createServer")`);
+  throw new Error(
+    `${modulePath} exports no McpServer (expected a default export, "server" or "createServer")`,
+  );
 }

@@ -50,7 +50,11 @@ function isRequestId(value: unknown): value is RequestId {
  */
 export function classify(value: unknown): Classified {
   if (!isPlainObject(value)) {
-    return { kind: 'invalid', id: null, reason: Array.isArray(value) ? 'Batches are not supported' : 'Message must be a JSON object' };
+    return {
+      kind: 'invalid',
+      id: null,
+      reason: Array.isArray(value) ? 'Batches are not supported' : 'Message must be a JSON object',
+    };
   }
   const id = value.id;
   const idForError = isRequestId(id) ? id : null;
@@ -69,7 +73,8 @@ export function classify(value: unknown): Classified {
     return { kind: 'request', message: value as unknown as JsonRpcRequest };
   }
   if ('result' in value || 'error' in value) {
-    if (!(isRequestId(id) || id === null)) return { kind: 'invalid', id: null, reason: 'response id is invalid' };
+    if (!(isRequestId(id) || id === null))
+      return { kind: 'invalid', id: null, reason: 'response id is invalid' };
     if ('error' in value) {
       const error = value.error;
       if (!isPlainObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
@@ -80,7 +85,11 @@ export function classify(value: unknown): Classified {
     }
     return { kind: 'response', message: value as unknown as JsonRpcResponse };
   }
-  return { kind: 'invalid', id: idForError, reason: 'Message is neither a request, a notification nor a response' };
+  return {
+    kind: 'invalid',
+    id: idForError,
+    reason: 'Message is neither a request, a notification nor a response',
+  };
 }
 
 export function resultResponse(id: RequestId, result: Record<string, unknown>): JsonRpcResultResponse {

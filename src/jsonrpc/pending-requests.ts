@@ -80,7 +80,8 @@ export class PendingRequests {
     const elapsed = Date.now() - entry.startedAt;
     if (max !== undefined && elapsed >= max) return;
     clearTimeout(entry.timer);
-    const next = max === undefined ? entry.options.timeoutMs : Math.min(entry.options.timeoutMs, max - elapsed);
+    const next =
+      max === undefined ? entry.options.timeoutMs : Math.min(entry.options.timeoutMs, max - elapsed);
     entry.timer = setTimeout(() => this.#timeout(id), next);
   }
 
@@ -92,7 +93,9 @@ export class PendingRequests {
     const entry = this.#settle(id);
     if (!entry) return;
     const elapsed = Date.now() - entry.startedAt;
-    entry.reject(new ErlmcpError('ERR_REQUEST_TIMEOUT', `Request ${String(id)} timed out after ${elapsed} ms`));
+    entry.reject(
+      new ErlmcpError('ERR_REQUEST_TIMEOUT', `Request ${String(id)} timed out after ${elapsed} ms`),
+    );
     entry.options.onCancel?.(new Error('timeout'));
   }
 

@@ -8,7 +8,15 @@ export type RequestId = string | number;
 export type ProgressToken = string | number;
 export type Cursor = string;
 
-export type LoggingLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+export type LoggingLevel =
+  | 'debug'
+  | 'info'
+  | 'notice'
+  | 'warning'
+  | 'error'
+  | 'critical'
+  | 'alert'
+  | 'emergency';
 export const LOGGING_LEVELS: readonly LoggingLevel[] = [
   'debug',
   'info',

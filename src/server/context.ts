@@ -83,25 +83,31 @@ export class HandlerContext implements RequestContext {
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
-    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/progress', params });
+    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/progress', params }, this.exchange.id);
   }
 
   async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
     if (this.exchange.signal.aborted) return;
-    const threshold = this.exchange.era === 'modern' ? this.exchange.logLevel : this.exchange.session?.logLevel;
+    const threshold =
+      this.exchange.era === 'modern' ? this.exchange.logLevel : this.exchange.session?.logLevel;
     if (this.exchange.era === 'modern' && threshold === undefined) return;
     if (!levelAdmits(threshold, level)) return;
     const params: Record<string, unknown> = { level, data };
     if (logger !== undefined) params.logger = logger;
-    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/message', params });
+    this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/message', params }, this.exchange.id);
   }
 
   elicit(params: ElicitFormParams | ElicitUrlParams): Promise<ElicitResult> {
     const url = params.mode === 'url';
     const caps = this.exchange.clientCapabilities.elicitation;
-    const supported = url ? caps?.url !== undefined : caps !== undefined && (caps.form !== undefined || caps.url === undefined);
+    const supported = url
+      ? caps?.url !== undefined
+      : caps !== undefined && (caps.form !== undefined || caps.url === undefined);
     if (!supported) throw missingCapability({ elicitation: url ? { url: {} } : { form: {} } }, 'elicitation');
-    const request: InputRequest = { method: 'elicitation/create', params: url ? params : { mode: 'form', ...params } };
+    const request: InputRequest = {
+      method: 'elicitation/create',
+      params: url ? params : { mode: 'form', ...params },
+    };
     return this.input.ask(request) as Promise<ElicitResult>;
   }
 

@@ -3,7 +3,7 @@ import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
-import { omitUndefined, type RegistryKind, Registry } from './registry.js';
+import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
 import { MemoryTaskStore } from './tasks/memory-task-store.js';
 import { TaskManager } from './tasks/task-manager.js';
@@ -14,7 +14,10 @@ export interface SessionHandle {
   readonly link: PeerLink;
 }
 
-const LIST_CHANGED: Record<RegistryKind, { method: string; filterKey: 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged' }> = {
+const LIST_CHANGED: Record<
+  RegistryKind,
+  { method: string; filterKey: 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged' }
+> = {
   tools: { method: 'notifications/tools/list_changed', filterKey: 'toolsListChanged' },
   prompts: { method: 'notifications/prompts/list_changed', filterKey: 'promptsListChanged' },
   resources: { method: 'notifications/resources/list_changed', filterKey: 'resourcesListChanged' },
@@ -58,11 +61,18 @@ export class ServerCore {
     this.cacheTtlMs = options.cache?.ttlMs ?? DEFAULTS.cacheTtlMs;
     this.cacheScope = options.cache?.cacheScope ?? 'public';
     this.maxInputRounds = options.maxInputRounds ?? DEFAULTS.maxInputRounds;
-    this.requestState = new RequestStateCodec(options.requestStateSecret, options.requestStateTtlMs ?? DEFAULTS.requestStateTtlMs);
-    this.tasks = options.taskStore === false ? undefined : new TaskManager(options.taskStore ?? new MemoryTaskStore());
+    this.requestState = new RequestStateCodec(
+      options.requestStateSecret,
+      options.requestStateTtlMs ?? DEFAULTS.requestStateTtlMs,
+    );
+    this.tasks =
+      options.taskStore === false ? undefined : new TaskManager(options.taskStore ?? new MemoryTaskStore());
     this.diagnostic =
       options.onDiagnostic ??
-      ((message, error) => process.stderr.write(`[erlmcp] ${message}${error ? `: ${String((error as Error)?.stack ?? error)}` : ''}\n`));
+      ((message, error) =>
+        process.stderr.write(
+          `[erlmcp] ${message}${error ? `: ${String((error as Error)?.stack ?? error)}` : ''}\n`,
+        ));
     this.registry.onChange((kind) => {
       this.#capabilities = undefined;
       this.#fanOutListChanged(kind);
@@ -101,7 +111,11 @@ export class ServerCore {
   resourceUpdated(uri: string): void {
     for (const handle of this.sessions) {
       if (handle.session.initialized && handle.session.subscriptions.has(uri)) {
-        safeNotify(this, handle.link, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } });
+        safeNotify(this, handle.link, {
+          jsonrpc: '2.0',
+          method: 'notifications/resources/updated',
+          params: { uri },
+        });
       }
     }
     for (const listen of this.listens) {
@@ -117,7 +131,9 @@ export class ServerCore {
 
   /** The 2026 tasks extension is in use for this request: server has tasks and the client declared it. */
   modernTasksEnabled(exchange: Exchange): boolean {
-    return this.tasks !== undefined && exchange.clientCapabilities.extensions?.[TASKS_EXTENSION] !== undefined;
+    return (
+      this.tasks !== undefined && exchange.clientCapabilities.extensions?.[TASKS_EXTENSION] !== undefined
+    );
   }
 
   #fanOutListChanged(kind: RegistryKind): void {
@@ -127,7 +143,11 @@ export class ServerCore {
     }
     for (const listen of this.listens) {
       if (listen.filter[filterKey]) {
-        safeNotify(this, listen.link, { jsonrpc: '2.0', method, params: { _meta: { [MetaKey.subscriptionId]: listen.id } } });
+        safeNotify(this, listen.link, {
+          jsonrpc: '2.0',
+          method,
+          params: { _meta: { [MetaKey.subscriptionId]: listen.id } },
+        });
       }
     }
   }
@@ -142,12 +162,18 @@ function safeNotify(core: ServerCore, link: PeerLink, message: JsonRpcNotificati
   }
 }
 
-function mergeCapabilities(base: ServerCapabilities, extra: ServerCapabilities | undefined): ServerCapabilities {
+function mergeCapabilities(
+  base: ServerCapabilities,
+  extra: ServerCapabilities | undefined,
+): ServerCapabilities {
   if (!extra) return base;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(extra)) {
     const current = merged[key];
-    merged[key] = current && typeof current === 'object' && value && typeof value === 'object' ? { ...current, ...value } : value;
+    merged[key] =
+      current && typeof current === 'object' && value && typeof value === 'object'
+        ? { ...current, ...value }
+        : value;
   }
   return merged as ServerCapabilities;
 }

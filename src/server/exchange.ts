@@ -1,5 +1,4 @@
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
-import type { Era } from '../protocol/versions.js';
 import type {
   ClientCapabilities,
   Implementation,
@@ -8,6 +7,7 @@ import type {
   RequestId,
   SubscriptionFilter,
 } from '../protocol/types.js';
+import type { Era } from '../protocol/versions.js';
 
 /** State of one 2025-era session: a small plain record, serializable for a SessionStore. */
 export interface LegacySession {
@@ -24,8 +24,8 @@ export interface LegacySession {
 
 /** How the core talks back to the peer that sent a request; each transport provides one. */
 export interface PeerLink {
-  /** A notification that belongs to the request (progress, log) or to the session. */
-  notify(message: JsonRpcNotification): void;
+  /** A notification that belongs to the session, or to the request `relatedTo` (progress, log). */
+  notify(message: JsonRpcNotification, relatedTo?: RequestId): void;
   /** A real server→client request (2025 era only). */
   request(
     method: string,

@@ -26,6 +26,8 @@ import { RequestCancelled, runRequest } from './request-runner.js';
  */
 export class MessageConnection {
   readonly #inFlight = new Map<RequestId, AbortController>();
+  /** Requests that sent progress or log notifications; their response waits for the next write. */
+  readonly #notified = new Set<RequestId>();
   readonly #outbound = new PendingRequests();
   readonly #link: PeerLink;
   #session: LegacySession | undefined;
@@ -43,7 +45,10 @@ export class MessageConnection {
       this.#resolveClosed = resolve;
     });
     this.#link = {
-      notify: (message) => this.#send(message),
+      notify: (message, relatedTo) => {
+        if (relatedTo !== undefined) this.#notified.add(relatedTo);
+        this.#send(message);
+      },
       request: (method, params, options) => this.#request(method, params, options),
     };
     transport.start({
@@ -78,7 +83,12 @@ export class MessageConnection {
         }
         return;
       case 'invalid':
-        this.#send(errorResponse(message.id, { code: ErrorCode.InvalidRequest, message: `Invalid request: ${message.reason}` }));
+        this.#send(
+          errorResponse(message.id, {
+            code: ErrorCode.InvalidRequest,
+            message: `Invalid request: ${message.reason}`,
+          }),
+        );
     }
   }
 
@@ -89,7 +99,12 @@ export class MessageConnection {
 
   #onRequest(request: JsonRpcRequest): void {
     if (this.#inFlight.has(request.id)) {
-      this.#send(errorResponse(request.id, invalidRequest(`Request id ${String(request.id)} is already in flight`).toJson()));
+      this.#send(
+        errorResponse(
+          request.id,
+          invalidRequest(`Request id ${String(request.id)} is already in flight`).toJson(),
+        ),
+      );
       return;
     }
     if (request.method === 'initialize' && !hasModernMeta(request)) {
@@ -98,13 +113,25 @@ export class MessageConnection {
     }
     const controller = new AbortController();
     this.#inFlight.set(request.id, controller);
-    runRequest(this.core, request, { link: this.#link, session: this.#session, principal: this.principal }, controller).then(
+    runRequest(
+      this.core,
+      request,
+      { link: this.#link, session: this.#session, principal: this.principal },
+      controller,
+    ).then(
       (response) => {
         this.#inFlight.delete(request.id);
-        if (response && !this.#closed) this.#send(response);
+        const notified = this.#notified.delete(request.id);
+        if (!response) return;
+        // SDK clients dispatch notifications a microtask after responses and drop progress for a
+        // finished request: when both arrive in one read the last progress is lost. A separate write
+        // for the response keeps them apart.
+        if (notified) setImmediate(() => this.#send(response));
+        else this.#send(response);
       },
       (error: unknown) => {
         this.#inFlight.delete(request.id);
+        this.#notified.delete(request.id);
         this.core.diagnostic('request runner failed', error);
       },
     );
@@ -194,8 +221,10 @@ export class MessageConnection {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const controller of this.#inFlight.values()) controller.abort(new RequestCancelled('connection closed'));
+    for (const controller of this.#inFlight.values())
+      controller.abort(new RequestCancelled('connection closed'));
     this.#inFlight.clear();
+    this.#notified.clear();
     this.#outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection closed'));
     if (this.#handle) this.core.sessions.delete(this.#handle);
     this.#resolveClosed();

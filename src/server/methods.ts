@@ -1,8 +1,14 @@
 import { complete } from './handlers/completion.js';
 import type { MethodHandler } from './handlers/handler-types.js';
 import { discover, ping, setLogLevel } from './handlers/lifecycle.js';
-import { listPrompts, getPrompt } from './handlers/prompts.js';
-import { listResources, listResourceTemplates, readResource, subscribe, unsubscribe } from './handlers/resources.js';
+import { getPrompt, listPrompts } from './handlers/prompts.js';
+import {
+  listResources,
+  listResourceTemplates,
+  readResource,
+  subscribe,
+  unsubscribe,
+} from './handlers/resources.js';
 import { listen } from './handlers/subscriptions.js';
 import { callTool, listTools } from './handlers/tools.js';
 import { cancelTask, getTask, listTasks, taskResult, updateTask } from './tasks/task-handlers.js';

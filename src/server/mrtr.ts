@@ -26,7 +26,8 @@ export async function runWithInputs(
     const state = core.requestState.open(exchange.params.requestState, binding);
     answers = { ...state.answers };
     const responses = exchange.params.inputResponses;
-    if (responses !== undefined && !isPlainRecord(responses)) throw invalidParams('inputResponses must be an object');
+    if (responses !== undefined && !isPlainRecord(responses))
+      throw invalidParams('inputResponses must be an object');
     for (const key of state.pending) {
       const response = responses?.[key];
       if (response !== undefined) answers[key] = validateInputResponse(key, response);
@@ -41,7 +42,10 @@ export async function runWithInputs(
   }
   const rounds = Object.keys(answers).length;
   if (rounds >= core.maxInputRounds) {
-    throw new ErlmcpError('ERR_INPUT_ROUNDS_EXCEEDED', `More than ${core.maxInputRounds} input requests in one request`);
+    throw new ErlmcpError(
+      'ERR_INPUT_ROUNDS_EXCEEDED',
+      `More than ${core.maxInputRounds} input requests in one request`,
+    );
   }
   const pending = Object.keys(channel.pending);
   return {

@@ -4,7 +4,11 @@ import { invalidParams } from '../jsonrpc/errors.js';
  * Opaque cursors: base64url of the next offset. Lists are in registration order, so an offset stays
  * meaningful across calls; a change in between may show duplicates or gaps, as the spec allows.
  */
-export function paginate<T>(items: readonly T[], cursor: unknown, pageSize: number): { page: T[]; nextCursor?: string } {
+export function paginate<T>(
+  items: readonly T[],
+  cursor: unknown,
+  pageSize: number,
+): { page: T[]; nextCursor?: string } {
   const start = cursor === undefined ? 0 : decodeCursor(cursor);
   if (start === 0 && items.length <= pageSize) return { page: items as T[] };
   const page = items.slice(start, start + pageSize);

@@ -82,8 +82,19 @@ export class Registry {
   addResourceTemplate(uriTemplate: string, config: ResourceTemplateConfig): Registered {
     assertNew(this.templates, uriTemplate, 'resource template');
     const template = new UriTemplate(uriTemplate);
-    const { read: _read, list: _list, complete: _complete, ttlMs: _ttl, cacheScope: _scope, ...metadata } = config;
-    const wire = omitUndefined<ResourceTemplateMetadata>({ ...metadata, uriTemplate, name: config.name ?? uriTemplate });
+    const {
+      read: _read,
+      list: _list,
+      complete: _complete,
+      ttlMs: _ttl,
+      cacheScope: _scope,
+      ...metadata
+    } = config;
+    const wire = omitUndefined<ResourceTemplateMetadata>({
+      ...metadata,
+      uriTemplate,
+      name: config.name ?? uriTemplate,
+    });
     this.templates.set(uriTemplate, { wire, template, config });
     return this.#changed('resources', () => this.templates.delete(uriTemplate));
   }
@@ -120,7 +131,9 @@ export class Registry {
   }
 
   /** Finds the template whose pattern matches `uri` (first registered wins). */
-  matchTemplate(uri: string): { entry: TemplateEntry; variables: Record<string, string | string[]> } | undefined {
+  matchTemplate(
+    uri: string,
+  ): { entry: TemplateEntry; variables: Record<string, string | string[]> } | undefined {
     for (const entry of this.templates.values()) {
       const variables = entry.template.match(uri);
       if (variables) return { entry, variables };
@@ -153,7 +166,8 @@ export class Registry {
 }
 
 function assertNew(map: Map<string, unknown>, key: string, what: string): void {
-  if (map.has(key)) throw new ErlmcpError('ERR_INVALID_DEFINITION', `A ${what} named "${key}" is already registered`);
+  if (map.has(key))
+    throw new ErlmcpError('ERR_INVALID_DEFINITION', `A ${what} named "${key}" is already registered`);
 }
 
 /** exactOptionalPropertyTypes: build wire objects without `undefined` members. */

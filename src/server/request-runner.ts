@@ -1,5 +1,10 @@
 import { ErlmcpError, McpError, methodNotFound, toWireError } from '../jsonrpc/errors.js';
-import { errorResponse, type JsonRpcRequest, type JsonRpcResponse, resultResponse } from '../jsonrpc/message.js';
+import {
+  errorResponse,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  resultResponse,
+} from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import { supportsFeature } from '../protocol/revisions.js';
@@ -41,9 +46,13 @@ export async function runRequest(
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const error = new McpError(ErrorCode.InternalError, `Request timed out after ${Date.now() - startedAt} ms`, {
-        reason: 'timeout',
-      });
+      const error = new McpError(
+        ErrorCode.InternalError,
+        `Request timed out after ${Date.now() - startedAt} ms`,
+        {
+          reason: 'timeout',
+        },
+      );
       controller.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', error.message));
       timedOut?.(error);
     }, ms);
@@ -56,10 +65,14 @@ export async function runRequest(
   try {
     exchange = resolveExchange(request, incoming, controller.signal, touch);
     const handler = lookup(core, exchange);
-    if (!LONG_LIVED_METHODS.has(exchange.method)) arm(Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs));
+    if (!LONG_LIVED_METHODS.has(exchange.method))
+      arm(Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs));
     const result = await Promise.race([handler(core, exchange), timeout]);
     if (controller.signal.aborted && controller.signal.reason instanceof RequestCancelled) return undefined;
-    return resultResponse(request.id, exchange.era === 'modern' ? decorateModern(core, exchange, result) : result);
+    return resultResponse(
+      request.id,
+      exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
+    );
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason instanceof RequestCancelled) return undefined;
     if (!(error instanceof McpError)) reportUnexpected(core, request, error);
@@ -78,7 +91,10 @@ function lookup(core: ServerCore, exchange: Exchange) {
   }
   const handler = LEGACY_METHODS.get(method);
   if (!handler) throw methodNotFound(method);
-  if (LEGACY_TASK_METHODS.has(method) && (!core.tasks || !supportsFeature(exchange.protocolVersion, 'tasks'))) {
+  if (
+    LEGACY_TASK_METHODS.has(method) &&
+    (!core.tasks || !supportsFeature(exchange.protocolVersion, 'tasks'))
+  ) {
     throw methodNotFound(method);
   }
   return handler;

@@ -67,7 +67,8 @@ export class RequestStateCodec {
     const sealed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SealedPayload;
     if (sealed.v !== 1) throw invalidParams('Invalid requestState: unknown version');
     if (sealed.e < now) throw invalidParams('Invalid requestState: expired');
-    if (sealed.p !== (binding.principal ?? '')) throw invalidParams('Invalid requestState: issued to another principal');
+    if (sealed.p !== (binding.principal ?? ''))
+      throw invalidParams('Invalid requestState: issued to another principal');
     if (sealed.m !== binding.method || sealed.d !== digestParams(binding.params)) {
       throw invalidParams('Invalid requestState: issued for a different request');
     }

@@ -27,7 +27,16 @@ export function resolveExchange(
   const meta = isPlainRecord(params._meta) ? params._meta : undefined;
   const version = meta?.[MetaKey.protocolVersion];
   const progressToken = readProgressToken(meta);
-  const base = { id: request.id, method: request.method, params, principal: incoming.principal, signal, link: incoming.link, touch, progressToken };
+  const base = {
+    id: request.id,
+    method: request.method,
+    params,
+    principal: incoming.principal,
+    signal,
+    link: incoming.link,
+    touch,
+    progressToken,
+  };
   const looksModern = version !== undefined || meta?.[MetaKey.clientCapabilities] !== undefined;
 
   if (looksModern && !(incoming.session && !isModernVersion(version))) {
@@ -41,7 +50,8 @@ export function resolveExchange(
     const capabilities = meta?.[MetaKey.clientCapabilities];
     if (!isPlainRecord(capabilities)) throw invalidParams(`Missing _meta["${MetaKey.clientCapabilities}"]`);
     const logLevel = meta?.[MetaKey.logLevel];
-    if (logLevel !== undefined && !isLoggingLevel(logLevel)) throw invalidParams(`Invalid _meta["${MetaKey.logLevel}"]`);
+    if (logLevel !== undefined && !isLoggingLevel(logLevel))
+      throw invalidParams(`Invalid _meta["${MetaKey.logLevel}"]`);
     const info = meta?.[MetaKey.clientInfo];
     return {
       ...base,

@@ -21,12 +21,18 @@ export async function complete(core: ServerCore, exchange: Exchange): Promise<Re
   const answer = await callback(argument.value, { arguments: contextArgs as Record<string, string> });
   const values = Array.isArray(answer) ? answer : answer.values;
   const total = Array.isArray(answer) ? values.length : (answer.total ?? values.length);
-  const hasMore = Array.isArray(answer) ? values.length > MAX_COMPLETION_VALUES : (answer.hasMore ?? values.length > MAX_COMPLETION_VALUES);
+  const hasMore = Array.isArray(answer)
+    ? values.length > MAX_COMPLETION_VALUES
+    : (answer.hasMore ?? values.length > MAX_COMPLETION_VALUES);
   return { completion: { values: values.slice(0, MAX_COMPLETION_VALUES), total, hasMore } };
 }
 
 /** null: the reference names nothing; undefined: it exists but offers no completion for that argument. */
-function findCompleter(core: ServerCore, ref: Record<string, unknown>, argument: string): CompletionCallback | null | undefined {
+function findCompleter(
+  core: ServerCore,
+  ref: Record<string, unknown>,
+  argument: string,
+): CompletionCallback | null | undefined {
   if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
     const prompt = core.registry.prompts.get(ref.name);
     return prompt ? prompt.config.complete?.[argument] : null;

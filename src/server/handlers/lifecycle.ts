@@ -1,5 +1,5 @@
 import { invalidParams } from '../../jsonrpc/errors.js';
-import { type LoggingLevel, LOGGING_LEVELS } from '../../protocol/types.js';
+import { LOGGING_LEVELS, type LoggingLevel } from '../../protocol/types.js';
 import { SUPPORTED_VERSIONS } from '../../protocol/versions.js';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../exchange.js';

@@ -28,7 +28,10 @@ export async function getPrompt(core: ServerCore, exchange: Exchange): Promise<R
     }
   }
   return runWithInputs(core, exchange, async (input) => {
-    const result = await prompt.config.get(args as Record<string, string>, new HandlerContext(exchange, input));
+    const result = await prompt.config.get(
+      args as Record<string, string>,
+      new HandlerContext(exchange, input),
+    );
     return result as Result;
   });
 }

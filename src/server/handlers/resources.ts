@@ -36,7 +36,9 @@ export async function readResource(core: ServerCore, exchange: Exchange): Promis
   const config = resource?.config ?? matched?.entry.config;
   const result = await runWithInputs(core, exchange, async (input) => {
     const ctx = new HandlerContext(exchange, input);
-    const read = resource ? await resource.config.read(uri, ctx) : await matched!.entry.config.read(uri, matched!.variables, ctx);
+    const read = resource
+      ? await resource.config.read(uri, ctx)
+      : await matched!.entry.config.read(uri, matched!.variables, ctx);
     return read as Result;
   });
   if (exchange.era === 'modern' && result.resultType === undefined && config) {
@@ -58,7 +60,8 @@ export function unsubscribe(_core: ServerCore, exchange: Exchange): Result {
 
 function requireUri(exchange: Exchange): string {
   const uri = exchange.params.uri;
-  if (typeof uri !== 'string' || uri.length === 0) throw invalidParams('params.uri must be a non-empty string');
+  if (typeof uri !== 'string' || uri.length === 0)
+    throw invalidParams('params.uri must be a non-empty string');
   return uri;
 }
 

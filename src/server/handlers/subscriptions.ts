@@ -44,7 +44,8 @@ function honouredFilter(core: ServerCore, exchange: Exchange, requested: unknown
   const filter: SubscriptionFilter = {};
   for (const key of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
     const value = requested[key];
-    if (value !== undefined && typeof value !== 'boolean') throw invalidParams(`params.notifications.${key} must be a boolean`);
+    if (value !== undefined && typeof value !== 'boolean')
+      throw invalidParams(`params.notifications.${key} must be a boolean`);
     if (value) filter[key] = true;
   }
   const uris = requested.resourceSubscriptions;
@@ -52,7 +53,8 @@ function honouredFilter(core: ServerCore, exchange: Exchange, requested: unknown
     if (!Array.isArray(uris) || uris.some((uri) => typeof uri !== 'string')) {
       throw invalidParams('params.notifications.resourceSubscriptions must be an array of strings');
     }
-    if (uris.length > MAX_RESOURCE_SUBSCRIPTIONS) throw invalidParams(`At most ${MAX_RESOURCE_SUBSCRIPTIONS} resource subscriptions`);
+    if (uris.length > MAX_RESOURCE_SUBSCRIPTIONS)
+      throw invalidParams(`At most ${MAX_RESOURCE_SUBSCRIPTIONS} resource subscriptions`);
     filter.resourceSubscriptions = uris as string[];
   }
   const taskIds = requested.taskIds;

@@ -31,15 +31,26 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
   if (exchange.era === 'legacy' && core.tasks && supportsFeature(exchange.protocolVersion, 'tasks')) {
     const taskParam = exchange.params.task;
     if (taskParam !== undefined) {
-      if (taskSupport === 'forbidden') throw methodNotFound(`tools/call as a task (tool "${name}" does not support tasks)`);
-      return startToolTask(core, exchange, (signal, input) => executeTool(exchange, tool, args, input, signal), taskParam);
+      if (taskSupport === 'forbidden')
+        throw methodNotFound(`tools/call as a task (tool "${name}" does not support tasks)`);
+      return startToolTask(
+        core,
+        exchange,
+        (signal, input) => executeTool(exchange, tool, args, input, signal),
+        taskParam,
+      );
     }
     if (taskSupport === 'required') {
       throw new McpError(ErrorCode.MethodNotFound, `Tool "${name}" must be invoked as a task`);
     }
   }
   if (exchange.era === 'modern' && taskSupport !== 'forbidden' && core.modernTasksEnabled(exchange)) {
-    return startToolTask(core, exchange, (signal, input) => executeTool(exchange, tool, args, input, signal), undefined);
+    return startToolTask(
+      core,
+      exchange,
+      (signal, input) => executeTool(exchange, tool, args, input, signal),
+      undefined,
+    );
   }
   return runWithInputs(core, exchange, (input) => executeTool(exchange, tool, args, input, exchange.signal));
 }
@@ -66,19 +77,32 @@ async function executeTool(
     result = typeof returned === 'string' ? { content: [{ type: 'text', text: returned }] } : returned;
   } catch (error) {
     if (error instanceof McpError || error instanceof InputRequiredSignal) throw error;
-    if (error instanceof ErlmcpError && (error.code === 'ERR_REQUEST_CANCELLED' || error.code === 'ERR_REQUEST_TIMEOUT')) throw error;
+    if (
+      error instanceof ErlmcpError &&
+      (error.code === 'ERR_REQUEST_CANCELLED' || error.code === 'ERR_REQUEST_TIMEOUT')
+    )
+      throw error;
     return errorResult(error instanceof Error ? error.message : String(error));
   }
   if (!isPlainRecord(result) || !Array.isArray(result.content)) {
-    throw new McpError(ErrorCode.InternalError, `Tool ${tool.wire.name} returned an invalid result (content must be an array)`);
+    throw new McpError(
+      ErrorCode.InternalError,
+      `Tool ${tool.wire.name} returned an invalid result (content must be an array)`,
+    );
   }
   if (tool.output && !result.isError) {
     if (result.structuredContent === undefined) {
-      throw new McpError(ErrorCode.InternalError, `Tool ${tool.wire.name} has an outputSchema but returned no structuredContent`);
+      throw new McpError(
+        ErrorCode.InternalError,
+        `Tool ${tool.wire.name} has an outputSchema but returned no structuredContent`,
+      );
     }
     const checked = await tool.output.validate(result.structuredContent);
     if (!checked.ok) {
-      throw new McpError(ErrorCode.InternalError, `Tool ${tool.wire.name} returned structuredContent that does not match its outputSchema: ${formatIssues(checked.issues)}`);
+      throw new McpError(
+        ErrorCode.InternalError,
+        `Tool ${tool.wire.name} returned structuredContent that does not match its outputSchema: ${formatIssues(checked.issues)}`,
+      );
     }
   }
   if (result.structuredContent !== undefined && result.content.length === 0) {

@@ -3,8 +3,8 @@ import { isPlainRecord } from '../../jsonrpc/message.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../exchange.js';
-import { LinkInputChannel } from '../input-channel.js';
 import type { Result } from '../handlers/handler-types.js';
+import { LinkInputChannel } from '../input-channel.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import { type TaskBody, TaskManager } from './task-manager.js';
 import type { TaskRecord } from './task-store.js';
@@ -44,30 +44,43 @@ export function modernTask(record: TaskRecord): Result {
   };
   if (record.statusMessage !== undefined) task.statusMessage = record.statusMessage;
   if (record.status === 'input_required' && record.inputRequests) task.inputRequests = record.inputRequests;
-  if (record.status === 'completed' && record.result) task.result = { resultType: 'complete', ...record.result };
+  if (record.status === 'completed' && record.result)
+    task.result = { resultType: 'complete', ...record.result };
   if (record.status === 'failed' && record.error) task.error = record.error;
   return task;
 }
 
 /** Starts a task-augmented tools/call and answers at once with the task handle. */
-export async function startToolTask(core: ServerCore, exchange: Exchange, body: TaskBody, taskParam: unknown): Promise<Result> {
+export async function startToolTask(
+  core: ServerCore,
+  exchange: Exchange,
+  body: TaskBody,
+  taskParam: unknown,
+): Promise<Result> {
   const tasks = manager(core);
   if (exchange.era === 'legacy') {
     if (!isPlainRecord(taskParam)) throw invalidParams('params.task must be an object');
     const ttl = taskParam.ttl;
-    if (ttl !== undefined && (typeof ttl !== 'number' || ttl < 0)) throw invalidParams('params.task.ttl must be a non-negative number');
+    if (ttl !== undefined && (typeof ttl !== 'number' || ttl < 0))
+      throw invalidParams('params.task.ttl must be a non-negative number');
     const record = await tasks.start(
       ownerOf(exchange),
       ttl,
       (taskId, setStatus, signal) =>
         TaskManager.statusWrapped(
-          new LinkInputChannel(exchange.link, signal, core.inputTimeoutMs, { [MetaKey.relatedTask]: { taskId } }),
+          new LinkInputChannel(exchange.link, signal, core.inputTimeoutMs, {
+            [MetaKey.relatedTask]: { taskId },
+          }),
           setStatus,
         ),
       body,
       (updated) => {
         try {
-          exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/tasks/status', params: legacyTask(updated) });
+          exchange.link.notify({
+            jsonrpc: '2.0',
+            method: 'notifications/tasks/status',
+            params: legacyTask(updated),
+          });
         } catch {
           // The session is gone; the task lives on in the store until its ttl.
         }
@@ -113,7 +126,8 @@ export async function taskResult(core: ServerCore, exchange: Exchange): Promise<
     const meta = isPlainRecord(record.result._meta) ? record.result._meta : {};
     return { ...record.result, _meta: { ...meta, ...related } };
   }
-  if (record.status === 'failed' && record.error) throw new McpError(record.error.code, record.error.message, record.error.data);
+  if (record.status === 'failed' && record.error)
+    throw new McpError(record.error.code, record.error.message, record.error.data);
   throw new McpError(-32603, `Task ${record.taskId} was ${record.status}`, { _meta: related });
 }
 
@@ -121,7 +135,9 @@ export async function listTasks(core: ServerCore, exchange: Exchange): Promise<R
   const offset = exchange.params.cursor === undefined ? 0 : decodeCursor(exchange.params.cursor);
   const page = await manager(core).store.list(ownerOf(exchange), offset, core.pageSize + 1);
   const tasks = page.slice(0, core.pageSize).map(legacyTask);
-  return page.length > core.pageSize ? { tasks, nextCursor: encodeCursor(offset + core.pageSize) } : { tasks };
+  return page.length > core.pageSize
+    ? { tasks, nextCursor: encodeCursor(offset + core.pageSize) }
+    : { tasks };
 }
 
 /** 2026 `tasks/update`: answers to a task's outstanding input requests. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { invalidParams, McpError, toWireError } from '../../jsonrpc/errors.js';
 import type { InputRequest } from '../../protocol/types.js';
 import type { InputChannel } from '../input-channel.js';
-import { TERMINAL_STATUSES, type TaskRecord, type TaskStore } from './task-store.js';
+import { type TaskRecord, type TaskStore, TERMINAL_STATUSES } from './task-store.js';
 
 export const DEFAULT_TASK_TTL_MS = 3_600_000;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
@@ -74,7 +74,9 @@ export class TaskManager {
     if (running) {
       await Promise.race([
         running.done,
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        ),
       ]);
     }
     return this.get(taskId, owner);
@@ -85,7 +87,11 @@ export class TaskManager {
     if (TERMINAL_STATUSES.has(record.status)) {
       throw invalidParams(`Task ${record.taskId} is already ${record.status}`);
     }
-    const updated = (await this.store.update(record.taskId, { status: 'cancelled', statusMessage: 'Cancelled by the client' })) ?? record;
+    const updated =
+      (await this.store.update(record.taskId, {
+        status: 'cancelled',
+        statusMessage: 'Cancelled by the client',
+      })) ?? record;
     this.#running.get(record.taskId)?.controller.abort(new Error('Task cancelled'));
     return updated;
   }
@@ -93,7 +99,8 @@ export class TaskManager {
   /** 2026 `tasks/update`: hands answers to the waiting handler; unknown keys are ignored. */
   async provideInput(taskId: unknown, owner: string, responses: unknown): Promise<void> {
     const record = await this.get(taskId, owner);
-    if (typeof responses !== 'object' || responses === null) throw invalidParams('inputResponses must be an object');
+    if (typeof responses !== 'object' || responses === null)
+      throw invalidParams('inputResponses must be an object');
     const running = this.#running.get(record.taskId);
     if (!running) return;
     for (const [key, value] of Object.entries(responses)) {
@@ -138,12 +145,23 @@ export class TaskManager {
     };
   }
 
-  async #run(taskId: string, signal: AbortSignal, input: InputChannel, body: TaskBody, setStatus: StatusSetter) {
+  async #run(
+    taskId: string,
+    signal: AbortSignal,
+    input: InputChannel,
+    body: TaskBody,
+    setStatus: StatusSetter,
+  ) {
     try {
       const result = await body(signal, input);
       await setStatus({ status: 'completed', result });
     } catch (error) {
-      if (!signal.aborted) await setStatus({ status: 'failed', error: toWireError(error), statusMessage: String((error as Error)?.message ?? error) });
+      if (!signal.aborted)
+        await setStatus({
+          status: 'failed',
+          error: toWireError(error),
+          statusMessage: String((error as Error)?.message ?? error),
+        });
     } finally {
       this.#running.delete(taskId);
     }

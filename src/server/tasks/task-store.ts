@@ -28,6 +28,9 @@ export interface TaskStore {
   create(record: TaskRecord): Promise<void>;
   get(taskId: string): Promise<TaskRecord | undefined>;
   /** Applies `patch` unless the task is already terminal; returns the stored record. */
-  update(taskId: string, patch: Partial<Omit<TaskRecord, 'taskId' | 'owner'>>): Promise<TaskRecord | undefined>;
+  update(
+    taskId: string,
+    patch: Partial<Omit<TaskRecord, 'taskId' | 'owner'>>,
+  ): Promise<TaskRecord | undefined>;
   list(owner: string, offset: number, limit: number): Promise<TaskRecord[]>;
 }

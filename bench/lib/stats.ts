@@ -1,0 +1,9 @@
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function formatRate(value: number): string {
+  return `${Math.round(value).toLocaleString('en-US')} msg/s`;
+}

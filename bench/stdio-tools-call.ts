@@ -1,0 +1,88 @@
+/**
+ * stdio benchmark: pipelined `tools/call` round trips against erlmcp (both eras), the official SDK v1
+ * stdio server, and a raw JSON-RPC loop (the ceiling), in the same run, several rounds, medians and
+ * the per-round ratio. Usage: node dist/bench/stdio-tools-call.js [--messages N] [--rounds R]
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatRate, median } from './lib/stats.js';
+import { runStdioLoad, type StdioTarget } from './lib/stdio-load.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '3' },
+    window: { type: 'string', default: '1000' },
+    quick: { type: 'boolean' },
+  },
+});
+const total = values.quick ? 20_000 : Number(values.messages);
+const rounds = values.quick ? 2 : Number(values.rounds);
+const window = Number(values.window);
+
+const node = process.execPath;
+const cli = join(here, '../src/cli/main.js');
+const example = join(here, '../examples/everything.js');
+const targets: StdioTarget[] = [
+  {
+    name: 'erlmcp (2025-11-25 session)',
+    command: node,
+    args: [cli, 'serve', example, '--transport', 'stdio'],
+    era: 'legacy',
+  },
+  {
+    name: 'erlmcp (2026-07-28 stateless)',
+    command: node,
+    args: [cli, 'serve', example, '--transport', 'stdio'],
+    era: 'modern',
+  },
+  {
+    name: '@modelcontextprotocol/sdk v1',
+    command: node,
+    args: [join(here, 'peers/sdk-v1-stdio-server.js')],
+    era: 'legacy',
+  },
+  {
+    name: 'raw JSON-RPC loop (ceiling)',
+    command: node,
+    args: [join(here, 'peers/raw-stdio-server.js')],
+    era: 'legacy',
+  },
+];
+
+console.log(
+  `stdio tools/call: ${total.toLocaleString('en-US')} pipelined requests (window ${window}), ${rounds} rounds, Node ${process.version}`,
+);
+// Warm-up: one short run each so JIT and page cache do not favour whoever runs second.
+for (const target of targets) await runStdioLoad(target, Math.min(5_000, total), window);
+
+const rates = new Map<string, number[]>(targets.map((target) => [target.name, []]));
+const ratios: number[] = [];
+for (let round = 1; round <= rounds; round++) {
+  const roundRates: Record<string, number> = {};
+  for (const target of targets) {
+    const result = await runStdioLoad(target, total, window);
+    if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} error responses`);
+    roundRates[target.name] = result.rate;
+    rates.get(target.name)!.push(result.rate);
+  }
+  const ratio = roundRates[targets[0]!.name]! / roundRates[targets[2]!.name]!;
+  ratios.push(ratio);
+  console.log(
+    `round ${round}: ${targets.map((t) => `${t.name} ${formatRate(roundRates[t.name]!)}`).join(' | ')} | erlmcp/sdk ${ratio.toFixed(2)}x`,
+  );
+}
+console.log('\nmedians:');
+for (const target of targets)
+  console.log(`  ${target.name.padEnd(34)} ${formatRate(median(rates.get(target.name)!))}`);
+const sdk = median(rates.get(targets[2]!.name)!);
+const raw = median(rates.get(targets[3]!.name)!);
+for (const target of targets.slice(0, 2)) {
+  const rate = median(rates.get(target.name)!);
+  console.log(
+    `  ${target.name}: ${(rate / sdk).toFixed(2)}x the SDK, ${((rate / raw) * 100).toFixed(0)}% of the raw loop`,
+  );
+}
+console.log(`  median per-round ratio erlmcp(2025)/sdk: ${median(ratios).toFixed(2)}x (target >= 3x)`);

@@ -1,0 +1,1 @@
+export { StdioServerTransport, type StdioServerTransportOptions } from './server-transport.js';

@@ -1,0 +1,85 @@
+import type { Readable, Writable } from 'node:stream';
+import { ErlmcpError } from '../../jsonrpc/errors.js';
+import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { encodeNdjson, NdjsonDecoder } from '../framing/ndjson.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
+
+export interface StdioServerTransportOptions {
+  input?: Readable;
+  output?: Writable;
+  /** Largest incoming line; default `DEFAULT_MAX_MESSAGE_BYTES` (4 MiB). */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Server side of stdio: ndjson on stdin/stdout. stdout carries only MCP messages; messages sent in
+ * the same tick are written with one `write` call, which is what makes pipelined traffic fast.
+ */
+export class StdioServerTransport implements Transport {
+  readonly #input: Readable;
+  readonly #output: Writable;
+  readonly #maxMessageBytes: number;
+  #sink: MessageSink | undefined;
+  #queue: string[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  #decoder: NdjsonDecoder | undefined;
+  readonly #onData = (chunk: Buffer) => this.#decoder?.push(chunk);
+  readonly #onEnd = () => {
+    this.#decoder?.end();
+    void this.close();
+  };
+  readonly #onError = () => void this.close();
+
+  constructor(options: StdioServerTransportOptions = {}) {
+    this.#input = options.input ?? process.stdin;
+    this.#output = options.output ?? process.stdout;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  start(sink: MessageSink): void {
+    this.#sink = sink;
+    this.#decoder = new NdjsonDecoder({
+      maxMessageBytes: this.#maxMessageBytes,
+      onMessage: (value) => sink.onMessage(value),
+      onFrameError: (error) => sink.onFrameError(error),
+    });
+    this.#input.on('data', this.#onData);
+    this.#input.once('end', this.#onEnd);
+    this.#input.once('close', this.#onEnd);
+    this.#input.once('error', this.#onError);
+    this.#output.once('error', this.#onError);
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'stdio transport is closed');
+    this.#queue.push(encodeNdjson(message));
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  readonly #flush = () => {
+    this.#flushScheduled = false;
+    if (this.#queue.length === 0) return;
+    const chunk = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
+    this.#queue = [];
+    // A false return means the pipe is full; Node buffers in order. Bounding that buffer is the
+    // runtime's job (outbound queue limit, a later issue).
+    this.#output.write(chunk);
+  };
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.#input.off('data', this.#onData);
+    this.#input.off('end', this.#onEnd);
+    this.#input.off('close', this.#onEnd);
+    this.#input.off('error', this.#onError);
+    this.#output.off('error', this.#onError);
+    if (this.#input === process.stdin) this.#input.pause();
+    this.#sink?.onClose();
+  }
+}
