@@ -78,7 +78,7 @@ export class HandlerContext implements RequestContext {
 
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     const token = this.exchange.progressToken;
-    if (token === undefined || this.exchange.signal.aborted) return;
+    if (token === undefined || this.exchange.aborted) return;
     this.exchange.touch();
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
@@ -87,7 +87,7 @@ export class HandlerContext implements RequestContext {
   }
 
   async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
-    if (this.exchange.signal.aborted) return;
+    if (this.exchange.aborted) return;
     const threshold =
       this.exchange.era === 'modern' ? this.exchange.logLevel : this.exchange.session?.logLevel;
     if (this.exchange.era === 'modern' && threshold === undefined) return;

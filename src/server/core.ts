@@ -30,6 +30,8 @@ const LIST_CHANGED: Record<
 export class ServerCore {
   readonly registry = new Registry();
   readonly serverInfo: Implementation;
+  /** The `_meta` every 2026 result carries, built once. */
+  readonly serverInfoMeta: Readonly<Record<string, unknown>>;
   readonly pageSize: number;
   readonly requestTimeoutMs: number;
   readonly maxRequestTimeoutMs: number;
@@ -54,6 +56,7 @@ export class ServerCore {
       websiteUrl: options.websiteUrl,
       icons: options.icons,
     });
+    this.serverInfoMeta = Object.freeze({ [MetaKey.serverInfo]: this.serverInfo });
     this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.maxRequestTimeoutMs = options.maxRequestTimeoutMs ?? DEFAULTS.maxRequestTimeoutMs;

@@ -48,10 +48,15 @@ export interface Exchange {
   readonly progressToken: ProgressToken | undefined;
   readonly principal: string | undefined;
   readonly session: LegacySession | undefined;
+  /** Aborted on cancellation, timeout or shutdown; created on first access. */
   readonly signal: AbortSignal;
+  /** Same as `signal.aborted` without creating the signal. */
+  readonly aborted: boolean;
   readonly link: PeerLink;
   /** Progress arrived: the request's idle timeout restarts (up to its hard maximum). */
   touch(): void;
+  /** The same request seen by work that outlives it (a task), with its own signal. */
+  withSignal(signal: AbortSignal): Exchange;
 }
 
 /** A live `subscriptions/listen` stream (2026). */

@@ -8,9 +8,10 @@ export interface InputChannel {
 
 /** 2025 era: a real server→client request on the session. */
 export class LinkInputChannel implements InputChannel {
+  /** `abort.signal` is read only when input is asked for, so requests that never ask create none. */
   constructor(
     private readonly link: PeerLink,
-    private readonly signal: AbortSignal,
+    private readonly abort: { readonly signal: AbortSignal },
     private readonly timeoutMs: number,
     private readonly extraMeta?: Record<string, unknown>,
   ) {}
@@ -18,7 +19,10 @@ export class LinkInputChannel implements InputChannel {
   ask(request: InputRequest): Promise<unknown> {
     const params = { ...(request.params ?? {}) } as Record<string, unknown>;
     if (this.extraMeta) params._meta = { ...(params._meta as object | undefined), ...this.extraMeta };
-    return this.link.request(request.method, params, { signal: this.signal, timeoutMs: this.timeoutMs });
+    return this.link.request(request.method, params, {
+      signal: this.abort.signal,
+      timeoutMs: this.timeoutMs,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErlmcpError, invalidParams, invalidRequest } from '../jsonrpc/errors.js';
+import { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import {
   classify,
   errorResponse,
@@ -25,7 +26,7 @@ import { RequestCancelled, runRequest } from './request-runner.js';
  * same stream. A 2025 `initialize` makes this connection a session; 2026 requests stay stateless.
  */
 export class MessageConnection {
-  readonly #inFlight = new Map<RequestId, AbortController>();
+  readonly #inFlight = new Map<RequestId, LazyAbort>();
   /** Requests that sent progress or log notifications; their response waits for the next write. */
   readonly #notified = new Set<RequestId>();
   readonly #outbound = new PendingRequests();
@@ -111,13 +112,13 @@ export class MessageConnection {
       this.#initialize(request);
       return;
     }
-    const controller = new AbortController();
-    this.#inFlight.set(request.id, controller);
+    const abort = new LazyAbort();
+    this.#inFlight.set(request.id, abort);
     runRequest(
       this.core,
       request,
       { link: this.#link, session: this.#session, principal: this.principal },
-      controller,
+      abort,
     ).then(
       (response) => {
         this.#inFlight.delete(request.id);

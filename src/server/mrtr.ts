@@ -18,7 +18,7 @@ export async function runWithInputs(
   run: (input: InputChannel) => Promise<Result>,
 ): Promise<Result> {
   if (exchange.era === 'legacy') {
-    return run(new LinkInputChannel(exchange.link, exchange.signal, core.inputTimeoutMs));
+    return run(new LinkInputChannel(exchange.link, exchange, core.inputTimeoutMs));
   }
   const binding = { method: exchange.method, params: exchange.params, principal: exchange.principal };
   let answers: Record<string, unknown> = {};

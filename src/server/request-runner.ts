@@ -1,4 +1,5 @@
 import { ErlmcpError, McpError, methodNotFound, toWireError } from '../jsonrpc/errors.js';
+import type { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import {
   errorResponse,
   type JsonRpcRequest,
@@ -31,55 +32,60 @@ export class RequestCancelled extends Error {
  * (reset by progress, capped by the hard maximum), and the one conversion of thrown errors to wire
  * errors. Resolves to undefined when the client cancelled (no response may be sent then).
  */
-export async function runRequest(
+export function runRequest(
   core: ServerCore,
   request: JsonRpcRequest,
   incoming: Incoming,
-  controller: AbortController,
+  abort: LazyAbort,
 ): Promise<JsonRpcResponse | undefined> {
-  const startedAt = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut: ((error: McpError) => void) | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timedOut = reject;
-  });
-  const arm = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const error = new McpError(
-        ErrorCode.InternalError,
-        `Request timed out after ${Date.now() - startedAt} ms`,
-        {
-          reason: 'timeout',
-        },
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (response: JsonRpcResponse | undefined) => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response);
+    };
+    const onTimeout = () => {
+      const message = `Request timed out after ${Date.now() - startedAt} ms`;
+      abort.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', message));
+      finish(
+        errorResponse(request.id, { code: ErrorCode.InternalError, message, data: { reason: 'timeout' } }),
       );
-      controller.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', error.message));
-      timedOut?.(error);
-    }, ms);
-  };
-  const touch = () => {
-    const left = core.maxRequestTimeoutMs - (Date.now() - startedAt);
-    if (timer !== undefined && left > 0) arm(Math.min(core.requestTimeoutMs, left));
-  };
-  let exchange: Exchange | undefined;
-  try {
-    exchange = resolveExchange(request, incoming, controller.signal, touch);
-    const handler = lookup(core, exchange);
-    if (!LONG_LIVED_METHODS.has(exchange.method))
-      arm(Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs));
-    const result = await Promise.race([handler(core, exchange), timeout]);
-    if (controller.signal.aborted && controller.signal.reason instanceof RequestCancelled) return undefined;
-    return resultResponse(
-      request.id,
-      exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
-    );
-  } catch (error) {
-    if (controller.signal.aborted && controller.signal.reason instanceof RequestCancelled) return undefined;
-    if (!(error instanceof McpError)) reportUnexpected(core, request, error);
-    return errorResponse(request.id, toWireError(error));
-  } finally {
-    clearTimeout(timer);
-  }
+    };
+    const touch = () => {
+      const left = core.maxRequestTimeoutMs - (Date.now() - startedAt);
+      if (timer !== undefined && left > 0) {
+        clearTimeout(timer);
+        timer = setTimeout(onTimeout, Math.min(core.requestTimeoutMs, left));
+      }
+    };
+    const fail = (error: unknown) => {
+      if (!(error instanceof McpError)) reportUnexpected(core, request, error);
+      finish(errorResponse(request.id, toWireError(error)));
+    };
+    try {
+      const exchange = resolveExchange(request, incoming, abort, touch);
+      const handler = lookup(core, exchange);
+      if (!LONG_LIVED_METHODS.has(exchange.method)) {
+        timer = setTimeout(onTimeout, Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs));
+      }
+      const outcome = handler(core, exchange);
+      const succeed = (result: Result) =>
+        finish(
+          resultResponse(
+            request.id,
+            exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
+          ),
+        );
+      if (outcome instanceof Promise) outcome.then(succeed, fail);
+      else succeed(outcome);
+    } catch (error) {
+      fail(error);
+    }
+  });
 }
 
 function lookup(core: ServerCore, exchange: Exchange) {
@@ -102,17 +108,17 @@ function lookup(core: ServerCore, exchange: Exchange) {
 
 /** 2026 results: `resultType`, cache hints on cacheable methods, and serverInfo in `_meta`. */
 function decorateModern(core: ServerCore, exchange: Exchange, result: Result): Result {
-  const resultType = result.resultType ?? 'complete';
-  const decorated: Result = { ...result, resultType };
-  if (resultType === 'complete' && CACHEABLE_METHODS.has(exchange.method)) {
+  // A plain copy loop: object spread with extra keys was 13% of the 2026 request path.
+  const decorated: Result = { resultType: 'complete' };
+  for (const key in result) decorated[key] = result[key];
+  if (decorated.resultType === 'complete' && CACHEABLE_METHODS.has(exchange.method)) {
     decorated.ttlMs ??= core.cacheTtlMs;
     decorated.cacheScope ??= core.cacheScope;
   }
   const meta = result._meta;
-  decorated._meta =
-    meta && typeof meta === 'object'
-      ? { ...meta, [MetaKey.serverInfo]: core.serverInfo }
-      : { [MetaKey.serverInfo]: core.serverInfo };
+  if (meta === undefined) decorated._meta = core.serverInfoMeta;
+  else if (meta && typeof meta === 'object')
+    decorated._meta = { ...meta, [MetaKey.serverInfo]: core.serverInfo };
   return decorated;
 }
 

@@ -2,8 +2,14 @@ import { invalidParams, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcRequest } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
-import type { ClientCapabilities, Implementation, LoggingLevel, ProgressToken } from '../protocol/types.js';
-import { isModernVersion, SUPPORTED_VERSIONS } from '../protocol/versions.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  LoggingLevel,
+  ProgressToken,
+  RequestId,
+} from '../protocol/types.js';
+import { type Era, isModernVersion, SUPPORTED_VERSIONS } from '../protocol/versions.js';
 import type { Exchange, LegacySession, PeerLink } from './exchange.js';
 import { isLoggingLevel } from './handlers/lifecycle.js';
 
@@ -13,6 +19,65 @@ export interface Incoming {
   principal: string | undefined;
 }
 
+/** Where a request's abort state comes from: a lazily created controller, or a fixed signal. */
+export interface AbortSource {
+  readonly signal: AbortSignal;
+  readonly aborted: boolean;
+}
+
+/** One class with fixed fields, so the hot path stays monomorphic. */
+class RequestExchange implements Exchange {
+  constructor(
+    readonly id: RequestId,
+    readonly method: string,
+    readonly params: Record<string, unknown>,
+    readonly era: Era,
+    readonly protocolVersion: string,
+    readonly clientInfo: Implementation | undefined,
+    readonly clientCapabilities: ClientCapabilities,
+    readonly logLevel: LoggingLevel | undefined,
+    readonly progressToken: ProgressToken | undefined,
+    readonly principal: string | undefined,
+    readonly session: LegacySession | undefined,
+    readonly link: PeerLink,
+    private readonly abort: AbortSource,
+    readonly touch: () => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get aborted(): boolean {
+    return this.abort.aborted;
+  }
+
+  withSignal(signal: AbortSignal): Exchange {
+    const source: AbortSource = {
+      signal,
+      get aborted() {
+        return signal.aborted;
+      },
+    };
+    return new RequestExchange(
+      this.id,
+      this.method,
+      this.params,
+      this.era,
+      this.protocolVersion,
+      this.clientInfo,
+      this.clientCapabilities,
+      this.logLevel,
+      this.progressToken,
+      this.principal,
+      this.session,
+      this.link,
+      source,
+      () => {},
+    );
+  }
+}
+
 /**
  * Decides the era of one request and builds its Exchange. A request whose `_meta` carries the 2026
  * keys is served statelessly; otherwise it belongs to the 2025 session of its connection.
@@ -20,26 +85,21 @@ export interface Incoming {
 export function resolveExchange(
   request: JsonRpcRequest,
   incoming: Incoming,
-  signal: AbortSignal,
+  abort: AbortSource,
   touch: () => void,
 ): Exchange {
   const params = request.params ?? {};
-  const meta = isPlainRecord(params._meta) ? params._meta : undefined;
-  const version = meta?.[MetaKey.protocolVersion];
-  const progressToken = readProgressToken(meta);
-  const base = {
-    id: request.id,
-    method: request.method,
-    params,
-    principal: incoming.principal,
-    signal,
-    link: incoming.link,
-    touch,
-    progressToken,
-  };
-  const looksModern = version !== undefined || meta?.[MetaKey.clientCapabilities] !== undefined;
+  const meta = params._meta;
+  const metaRecord = meta !== undefined && isPlainRecord(meta) ? meta : undefined;
+  const version = metaRecord?.[MetaKey.protocolVersion];
+  const token = metaRecord?.progressToken;
+  const progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+  const session = incoming.session;
+  const looksModern =
+    metaRecord !== undefined &&
+    (version !== undefined || metaRecord[MetaKey.clientCapabilities] !== undefined);
 
-  if (looksModern && !(incoming.session && !isModernVersion(version))) {
+  if (looksModern && !(session && !isModernVersion(version))) {
     if (typeof version !== 'string') throw invalidParams(`Missing _meta["${MetaKey.protocolVersion}"]`);
     if (!isModernVersion(version)) {
       throw new McpError(ErrorCode.UnsupportedProtocolVersion, 'Unsupported protocol version', {
@@ -47,40 +107,48 @@ export function resolveExchange(
         requested: version,
       });
     }
-    const capabilities = meta?.[MetaKey.clientCapabilities];
+    const capabilities = metaRecord[MetaKey.clientCapabilities];
     if (!isPlainRecord(capabilities)) throw invalidParams(`Missing _meta["${MetaKey.clientCapabilities}"]`);
-    const logLevel = meta?.[MetaKey.logLevel];
+    const logLevel = metaRecord[MetaKey.logLevel];
     if (logLevel !== undefined && !isLoggingLevel(logLevel))
       throw invalidParams(`Invalid _meta["${MetaKey.logLevel}"]`);
-    const info = meta?.[MetaKey.clientInfo];
-    return {
-      ...base,
-      era: 'modern',
-      protocolVersion: version,
-      clientInfo: isPlainRecord(info) ? (info as unknown as Implementation) : undefined,
-      clientCapabilities: capabilities as ClientCapabilities,
-      logLevel: logLevel as LoggingLevel | undefined,
-      session: undefined,
-    };
+    const info = metaRecord[MetaKey.clientInfo];
+    return new RequestExchange(
+      request.id,
+      request.method,
+      params,
+      'modern',
+      version,
+      isPlainRecord(info) ? (info as unknown as Implementation) : undefined,
+      capabilities as ClientCapabilities,
+      logLevel,
+      progressToken,
+      incoming.principal,
+      undefined,
+      incoming.link,
+      abort,
+      touch,
+    );
   }
-  const session = incoming.session;
   if (!session) {
     throw invalidParams(
       `Missing _meta["${MetaKey.protocolVersion}"] (2026-07-28 requests carry it; 2025 clients must call initialize first)`,
     );
   }
-  return {
-    ...base,
-    era: 'legacy',
-    protocolVersion: session.protocolVersion,
-    clientInfo: session.clientInfo,
-    clientCapabilities: session.clientCapabilities,
-    logLevel: session.logLevel,
+  return new RequestExchange(
+    request.id,
+    request.method,
+    params,
+    'legacy',
+    session.protocolVersion,
+    session.clientInfo,
+    session.clientCapabilities,
+    session.logLevel,
+    progressToken,
+    incoming.principal,
     session,
-  };
-}
-
-function readProgressToken(meta: Record<string, unknown> | undefined): ProgressToken | undefined {
-  const token = meta?.progressToken;
-  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
+    incoming.link,
+    abort,
+    touch,
+  );
 }

@@ -36,7 +36,7 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
       return startToolTask(
         core,
         exchange,
-        (signal, input) => executeTool(exchange, tool, args, input, signal),
+        (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input),
         taskParam,
       );
     }
@@ -48,11 +48,11 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
     return startToolTask(
       core,
       exchange,
-      (signal, input) => executeTool(exchange, tool, args, input, signal),
+      (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input),
       undefined,
     );
   }
-  return runWithInputs(core, exchange, (input) => executeTool(exchange, tool, args, input, exchange.signal));
+  return runWithInputs(core, exchange, (input) => executeTool(exchange, tool, args, input));
 }
 
 /**
@@ -64,16 +64,18 @@ async function executeTool(
   tool: ToolEntry,
   args: Record<string, unknown>,
   input: InputChannel,
-  signal: AbortSignal,
 ): Promise<Result> {
-  const parsed = await tool.input.validate(args);
+  const validated = tool.input.validate(args);
+  // ajv and the common Standard Schemas validate synchronously: skip the microtask then.
+  const parsed = validated instanceof Promise ? await validated : validated;
   if (!parsed.ok) {
     return errorResult(`Invalid arguments for tool ${tool.wire.name}: ${formatIssues(parsed.issues)}`);
   }
-  const ctx = new HandlerContext(signal === exchange.signal ? exchange : { ...exchange, signal }, input);
+  const ctx = new HandlerContext(exchange, input);
   let result: CallToolResult;
   try {
-    const returned = await tool.config.handler(parsed.value as never, ctx);
+    const pending = tool.config.handler(parsed.value as never, ctx);
+    const returned = pending instanceof Promise ? await pending : pending;
     result = typeof returned === 'string' ? { content: [{ type: 'text', text: returned }] } : returned;
   } catch (error) {
     if (error instanceof McpError || error instanceof InputRequiredSignal) throw error;

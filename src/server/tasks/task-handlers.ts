@@ -68,7 +68,7 @@ export async function startToolTask(
       ttl,
       (taskId, setStatus, signal) =>
         TaskManager.statusWrapped(
-          new LinkInputChannel(exchange.link, signal, core.inputTimeoutMs, {
+          new LinkInputChannel(exchange.link, { signal }, core.inputTimeoutMs, {
             [MetaKey.relatedTask]: { taskId },
           }),
           setStatus,
