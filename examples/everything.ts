@@ -17,6 +17,8 @@ export function createServer(): McpServer {
     title: 'erlmcp everything example',
     instructions:
       'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
+    // Small pages so clients exercise cursor pagination on tools/list.
+    pageSize: 10,
   });
 
   server.tool('echo', {
@@ -108,7 +110,9 @@ export function createServer(): McpServer {
     handler: async (_args, ctx) => {
       for (const step of [0, 50, 100]) {
         await ctx.progress(step, 100, `Completed step ${step} of 100`);
-        if (step < 100) await sleep(50, undefined, { signal: ctx.signal });
+        // Work follows each report, the last one too: SDK clients drop progress that reaches them
+        // after the response, and a report in the same instant as the response can lose that race.
+        await sleep(50, undefined, { signal: ctx.signal });
       }
       return 'Tool with progress executed successfully';
     },

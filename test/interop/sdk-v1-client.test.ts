@@ -77,8 +77,18 @@ describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
     expect(client.getInstructions()).toContain('every MCP feature');
   });
 
-  it('lists tools with schemas, annotations, icons and taskSupport', async () => {
-    const { tools } = await client.listTools();
+  it('lists tools page by page with opaque cursors, with schemas, annotations, icons and taskSupport', async () => {
+    const tools: Awaited<ReturnType<Client['listTools']>>['tools'] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.listTools(cursor === undefined ? {} : { cursor });
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined && pages < 20);
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
     const add = tools.find((tool) => tool.name === 'add');
     expect(add).toMatchObject({
       title: 'Add two numbers',
@@ -198,11 +208,20 @@ describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
     const before = toolListChanges;
     await client.callTool({ name: 'toggle_dynamic_tool' });
     await waitUntil(() => toolListChanges > before);
-    expect((await client.listTools()).tools.some((t) => t.name === 'dynamic')).toBe(true);
+    // The new tool is registered last: it is on the last page.
+    let page = await client.listTools();
+    while (page.nextCursor) page = await client.listTools({ cursor: page.nextCursor });
+    expect(page.tools.some((t) => t.name === 'dynamic')).toBe(true);
     await client.callTool({ name: 'toggle_dynamic_tool' });
   });
 
   it('runs a tool as a 2025-11-25 task, with input required from the client', async () => {
+    // The SDK learns a tool's taskSupport from the last tools/list page it fetched: fetch the page
+    // that holds confirm_task last.
+    let page = await client.listTools();
+    while (!page.tools.some((tool) => tool.name === 'confirm_task') && page.nextCursor) {
+      page = await client.listTools({ cursor: page.nextCursor });
+    }
     const stream = client.experimental.tasks.callToolStream({ name: 'confirm_task', arguments: {} });
     const kinds: string[] = [];
     let final = '';
