@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { McpError } from '../jsonrpc/errors.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type {
@@ -106,9 +107,16 @@ export class HandlerContext implements RequestContext {
     if (!supported) throw missingCapability({ elicitation: url ? { url: {} } : { form: {} } }, 'elicitation');
     const request: InputRequest = {
       method: 'elicitation/create',
-      params: url ? params : { mode: 'form', ...params },
+      params: url ? this.#urlParams(params as ElicitUrlParams) : { mode: 'form', ...params },
     };
     return this.input.ask(request) as Promise<ElicitResult>;
+  }
+
+  /** 2025-11-25 requires an elicitationId on URL mode; 2026-07-28 removed it. */
+  #urlParams(params: ElicitUrlParams): ElicitUrlParams {
+    const { elicitationId, ...rest } = params;
+    if (this.exchange.era === 'modern') return rest;
+    return { ...rest, elicitationId: elicitationId ?? randomUUID() };
   }
 
   sample(params: CreateMessageParams): Promise<CreateMessageResult> {

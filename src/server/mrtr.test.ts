@@ -109,3 +109,30 @@ describe('2026 multi round-trip requests (deterministic replay)', () => {
     expect(runs.count).toBe(1);
   });
 });
+
+describe('URL-mode elicitation', () => {
+  const setupUrl = (server: McpServer) => {
+    server.tool('sign_in', {
+      handler: async (_args, ctx) => {
+        const result = await ctx.elicit({ mode: 'url', message: 'Sign in', url: 'https://example.com/x' });
+        return result.action;
+      },
+    });
+  };
+
+  it('2025-11-25 requests carry an elicitationId; 2026 input requests do not', async () => {
+    const { peer, initialize, request, modern } = await harness(setupUrl);
+    const urlCaps = { 'io.modelcontextprotocol/clientCapabilities': { elicitation: { url: {} } } };
+    const round = (await modern('tools/call', { name: 'sign_in' }, urlCaps)).result as Result;
+    const [input] = Object.values(round.inputRequests) as { params: Record<string, unknown> }[];
+    expect(input?.params).toEqual({ mode: 'url', message: 'Sign in', url: 'https://example.com/x' });
+    await initialize({ elicitation: { url: {} } });
+    const pending = request('tools/call', { name: 'sign_in' });
+    const elicit = await peer.waitFor((m) => m.method === 'elicitation/create');
+    expect(typeof (elicit.params as { elicitationId?: unknown }).elicitationId).toBe('string');
+    peer.deliver({ jsonrpc: '2.0', id: elicit.id, result: { action: 'accept' } });
+    expect(((await pending).result as { content: unknown }).content).toEqual([
+      { type: 'text', text: 'accept' },
+    ]);
+  });
+});

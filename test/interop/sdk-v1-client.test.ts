@@ -14,6 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everythingCommand } from '../support/everything-command.js';
+import { contentText as text, waitUntil } from '../support/wait.js';
 
 let client: Client;
 const logs: string[] = [];
@@ -57,11 +58,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
 });
-
-const text = (result: object) =>
-  (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[])
-    .map((c) => c.text ?? c.type)
-    .join('|');
 
 describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
   it('negotiates 2025-11-25 and sees server info, capabilities and instructions', () => {
@@ -240,11 +236,3 @@ describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
     expect(await client.ping()).toEqual({});
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

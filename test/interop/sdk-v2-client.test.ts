@@ -9,17 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { everythingCommand } from '../support/everything-command.js';
-
-const text = (result: { content?: unknown }) =>
-  ((result.content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? c.type).join('|');
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { contentText as text, waitUntil } from '../support/wait.js';
 
 /** Raw JSON-RPC over the SDK's stdio transport, for what the v2 client cannot express. */
 async function rawSession() {
