@@ -124,7 +124,7 @@ describe('URL-mode elicitation', () => {
     const { peer, initialize, request, modern } = await harness(setupUrl);
     const urlCaps = { 'io.modelcontextprotocol/clientCapabilities': { elicitation: { url: {} } } };
     const round = (await modern('tools/call', { name: 'sign_in' }, urlCaps)).result as Result;
-    const [input] = Object.values(round.inputRequests) as { params: Record<string, unknown> }[];
+    const [input] = Object.values(round.inputRequests) as unknown as { params: Record<string, unknown> }[];
     expect(input?.params).toEqual({ mode: 'url', message: 'Sign in', url: 'https://example.com/x' });
     await initialize({ elicitation: { url: {} } });
     const pending = request('tools/call', { name: 'sign_in' });
