@@ -139,6 +139,26 @@ export function createServer(): McpServer {
     },
   });
 
+  server.tool('test_sampling_with_tools', {
+    description: "Asks the client's model with a tool it may call (sampling with tools)",
+    handler: async (_args, ctx) => {
+      const result = await ctx.sample({
+        messages: [{ role: 'user', content: { type: 'text', text: 'What is the weather in Paris?' } }],
+        maxTokens: 100,
+        tools: [
+          {
+            name: 'get_weather',
+            description: 'Weather for a city',
+            inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        ],
+        toolChoice: { mode: 'auto' },
+      });
+      const blocks = Array.isArray(result.content) ? result.content : [result.content];
+      return `stopReason=${String(result.stopReason)}, content=${blocks.map((block) => String(block.type)).join(',')}`;
+    },
+  });
+
   server.tool<{ message: string }>('test_elicitation', {
     description: 'Asks the user for a username and email',
     inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },

@@ -24,9 +24,23 @@ let toolListChanges = 0;
 beforeAll(async () => {
   client = new Client(
     { name: 'sdk-v1-interop', version: '1.0.0' },
-    { capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } } },
+    {
+      capabilities: {
+        sampling: { tools: {} },
+        elicitation: { form: {}, url: {} },
+        roots: { listChanged: true },
+      },
+    },
   );
   client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+    if (request.params.tools) {
+      return {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'call-1', name: 'get_weather', input: { city: 'Paris' } }],
+        model: 'test-model',
+        stopReason: 'toolUse',
+      };
+    }
     const first = request.params.messages[0]?.content;
     const text = first && !Array.isArray(first) && first.type === 'text' ? first.text : '';
     return {
@@ -134,6 +148,9 @@ describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
   it('answers sampling, elicitation (form and URL) and roots requests from the server', async () => {
     expect(text(await client.callTool({ name: 'test_sampling', arguments: { prompt: 'capital?' } }))).toBe(
       'LLM response: sampled(capital?)',
+    );
+    expect(text(await client.callTool({ name: 'test_sampling_with_tools' }))).toBe(
+      'stopReason=toolUse, content=tool_use',
     );
     expect(
       text(await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } })),

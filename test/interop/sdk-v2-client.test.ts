@@ -48,11 +48,23 @@ for (const mode of ['legacy', 'auto'] as const) {
       client = new Client(
         { name: `sdk-v2-${mode}`, version: '1.0.0' },
         {
-          capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+          capabilities: {
+            sampling: { tools: {} },
+            elicitation: { form: {}, url: {} },
+            roots: { listChanged: true },
+          },
           versionNegotiation: { mode },
         },
       );
       client.setRequestHandler('sampling/createMessage', async (request) => {
+        if (request.params.tools) {
+          return {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: 'call-1', name: 'get_weather', input: { city: 'Paris' } }],
+            model: 'test-model',
+            stopReason: 'toolUse',
+          };
+        }
         const first = request.params.messages[0]?.content;
         const prompt = first && !Array.isArray(first) && first.type === 'text' ? first.text : '';
         return {
@@ -108,6 +120,9 @@ for (const mode of ['legacy', 'auto'] as const) {
     it('answers sampling, elicitation and roots (2025: server requests; 2026: InputRequiredResult rounds)', async () => {
       expect(text(await client.callTool({ name: 'test_sampling', arguments: { prompt: 'p' } }))).toBe(
         'LLM response: sampled(p)',
+      );
+      expect(text(await client.callTool({ name: 'test_sampling_with_tools' }))).toBe(
+        'stopReason=toolUse, content=tool_use',
       );
       expect(text(await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } }))).toBe(
         'User response: action=accept, content={"username":"ada","email":"ada@example.com","ok":true}',
