@@ -82,13 +82,19 @@ export class ServerCore {
     });
   }
 
-  /** Derived from what is registered, so clients see only what exists. */
+  /**
+   * Every primitive is declared even when none is registered yet: the registry may grow at run time
+   * (list_changed), and an empty list is a valid answer. `options.capabilities` is merged on top.
+   */
   capabilities(): ServerCapabilities {
     if (this.#capabilities) return this.#capabilities;
-    const caps: ServerCapabilities = { logging: {}, completions: {} };
-    caps.tools = { listChanged: true };
-    caps.prompts = { listChanged: true };
-    caps.resources = { subscribe: true, listChanged: true };
+    const caps: ServerCapabilities = {
+      logging: {},
+      completions: {},
+      tools: { listChanged: true },
+      prompts: { listChanged: true },
+      resources: { subscribe: true, listChanged: true },
+    };
     if (this.tasks) {
       caps.tasks = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
       caps.extensions = { [TASKS_EXTENSION]: {} };

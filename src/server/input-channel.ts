@@ -1,4 +1,4 @@
-import type { InputRequest, RequestId } from '../protocol/types.js';
+import type { InputRequest } from '../protocol/types.js';
 import type { PeerLink } from './exchange.js';
 
 /** How a handler's `ctx.elicit/sample/listRoots` reaches the client in the current era and mode. */
@@ -59,7 +59,3 @@ export class ReplayInputChannel implements InputChannel {
     return Promise.reject(new InputRequiredSignal());
   }
 }
-
-/** Keys are unique per request; ids of parallel retries never share state. */
-export type InputKey = string;
-export type { RequestId };
