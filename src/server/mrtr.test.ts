@@ -136,3 +136,20 @@ describe('URL-mode elicitation', () => {
     ]);
   });
 });
+
+describe('input response validation', () => {
+  it('rejects an answer of the wrong shape with -32602 naming the key', async () => {
+    const runs = { count: 0 };
+    const { modern } = await harness(setup(runs));
+    const first = (await modern('tools/call', { name: 'two_questions' })).result as Result;
+    const [key] = Object.keys(first.inputRequests);
+    const response = await modern('tools/call', {
+      name: 'two_questions',
+      requestState: first.requestState,
+      inputResponses: { [key!]: { action: 'maybe' } },
+    });
+    expect(response.error).toMatchObject({ code: -32602 });
+    expect((response.error as { message: string }).message).toContain(key!);
+    expect(runs.count).toBe(1);
+  });
+});

@@ -28,9 +28,9 @@ export async function runWithInputs(
     const responses = exchange.params.inputResponses;
     if (responses !== undefined && !isPlainRecord(responses))
       throw invalidParams('inputResponses must be an object');
-    for (const key of state.pending) {
+    for (const [key, method] of Object.entries(state.pending)) {
       const response = responses?.[key];
-      if (response !== undefined) answers[key] = validateInputResponse(key, response);
+      if (response !== undefined) answers[key] = validateInputResponse(key, method, response);
     }
   }
   const channel = new ReplayInputChannel(answers);
@@ -47,7 +47,8 @@ export async function runWithInputs(
       `More than ${core.maxInputRounds} input requests in one request`,
     );
   }
-  const pending = Object.keys(channel.pending);
+  const pending: Record<string, string> = {};
+  for (const [key, request] of Object.entries(channel.pending)) pending[key] = request.method;
   return {
     resultType: 'input_required',
     inputRequests: channel.pending,
@@ -55,8 +56,22 @@ export async function runWithInputs(
   };
 }
 
-/** The minimal shape each kind of answer must have; anything else is ignored per spec. */
-function validateInputResponse(key: string, response: unknown): unknown {
-  if (!isPlainRecord(response)) throw invalidParams(`inputResponses.${key} must be an object`);
+const ELICIT_ACTIONS = new Set(['accept', 'decline', 'cancel']);
+
+/** The minimal shape each kind of answer must have; unknown extra fields are ignored per spec. */
+function validateInputResponse(key: string, method: string, response: unknown): unknown {
+  const invalid = (what: string) => invalidParams(`inputResponses["${key}"] ${what}`);
+  if (!isPlainRecord(response)) throw invalid('must be an object');
+  if (method === 'elicitation/create' && !ELICIT_ACTIONS.has(response.action as string)) {
+    throw invalid('must be an elicitation result with action accept, decline or cancel');
+  }
+  if (
+    method === 'sampling/createMessage' &&
+    (typeof response.model !== 'string' || response.content === undefined)
+  ) {
+    throw invalid('must be a sampling result with model and content');
+  }
+  if (method === 'roots/list' && !Array.isArray(response.roots))
+    throw invalid('must be a roots result with a roots array');
   return response;
 }

@@ -11,8 +11,8 @@ import { invalidParams } from '../jsonrpc/errors.js';
 export interface RequestStatePayload {
   /** Answers by input key. */
   answers: Record<string, unknown>;
-  /** Keys asked in the last round, answered by `inputResponses` on the retry. */
-  pending: string[];
+  /** Keys asked in the last round (→ their method), answered by `inputResponses` on the retry. */
+  pending: Record<string, string>;
 }
 
 interface SealedPayload extends RequestStatePayload {
