@@ -1,3 +1,13 @@
+export { type CallOptions, Client } from './client/client.js';
+export type { ProgressInfo } from './client/client-session.js';
+export type {
+  ClientOptions,
+  ElicitationHandler,
+  SamplingHandler,
+  UrlConsentHandler,
+  VersionNegotiation,
+} from './client/options.js';
+export type * from './client/results.js';
 export { ErlmcpError, type ErlmcpErrorCode, McpError, toWireError } from './jsonrpc/errors.js';
 export type {
   JsonRpcMessage,
@@ -31,5 +41,9 @@ export type { Registered } from './server/registry.js';
 export { MemoryTaskStore } from './server/tasks/memory-task-store.js';
 export type { TaskRecord, TaskStatus, TaskStore } from './server/tasks/task-store.js';
 export { createLinkedPair } from './transports/memory/linked-pair.js';
-export { StdioServerTransport } from './transports/stdio/index.js';
+export {
+  StdioClientTransport,
+  type StdioClientTransportOptions,
+  StdioServerTransport,
+} from './transports/stdio/index.js';
 export type { FrameError, MessageSink, Transport } from './transports/transport.js';

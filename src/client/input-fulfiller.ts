@@ -1,0 +1,84 @@
+import { McpError } from '../jsonrpc/errors.js';
+import { isPlainRecord } from '../jsonrpc/message.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type {
+  ClientCapabilities,
+  ElicitFormParams,
+  ElicitResult,
+  ElicitUrlParams,
+  Root,
+} from '../protocol/types.js';
+import type { ClientOptions } from './options.js';
+
+/**
+ * Answers what servers ask of the client, in both eras: a 2025 server→client request and an entry
+ * of a 2026 `InputRequiredResult` go through the same handlers.
+ */
+export class InputFulfiller {
+  roots: Root[] | undefined;
+
+  constructor(private readonly options: ClientOptions) {
+    this.roots = options.roots;
+  }
+
+  /** Capabilities the handlers make true, unless the caller declared their own. */
+  capabilities(): ClientCapabilities {
+    if (this.options.capabilities) return this.options.capabilities;
+    const caps: ClientCapabilities = {};
+    if (this.options.sampling) caps.sampling = {};
+    if (this.options.elicitation) caps.elicitation = { form: {}, url: {} };
+    if (this.roots) caps.roots = { listChanged: true };
+    return caps;
+  }
+
+  async fulfil(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    switch (method) {
+      case 'ping':
+        return {};
+      case 'roots/list':
+        if (!this.roots) throw unsupported(method);
+        return { roots: this.roots };
+      case 'sampling/createMessage':
+        if (!this.options.sampling) throw unsupported(method);
+        return (await this.options.sampling(params as never, { signal })) as Record<string, unknown>;
+      case 'elicitation/create':
+        return this.#elicit(params, signal);
+      default:
+        throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+    }
+  }
+
+  async #elicit(params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const handler = this.options.elicitation;
+    if (!handler) throw unsupported('elicitation/create');
+    if (params.mode === 'url') {
+      const consent = this.options.urlConsent;
+      if (consent && !(await consent(params as unknown as ElicitUrlParams))) return { action: 'decline' };
+      return (await handler(params as unknown as ElicitUrlParams, { signal })) as Record<string, unknown>;
+    }
+    const form = params as unknown as ElicitFormParams;
+    const result = await handler(form, { signal });
+    return applyDefaults(form, result) as Record<string, unknown>;
+  }
+}
+
+/** Fields the user left out take the schema's `default` (SEP-1034), so servers get complete forms. */
+export function applyDefaults(form: ElicitFormParams, result: ElicitResult): ElicitResult {
+  if (result.action !== 'accept') return result;
+  const properties = form.requestedSchema.properties;
+  if (!isPlainRecord(properties)) return result;
+  const content: Record<string, unknown> = { ...(result.content ?? {}) };
+  for (const [name, schema] of Object.entries(properties)) {
+    if (content[name] === undefined && isPlainRecord(schema) && schema.default !== undefined)
+      content[name] = schema.default;
+  }
+  return { ...result, content: content as ElicitResult['content'] & object };
+}
+
+function unsupported(method: string): McpError {
+  return new McpError(ErrorCode.MethodNotFound, `This client has no handler for ${method}`);
+}

@@ -1,0 +1,79 @@
+import { ErlmcpError } from '../jsonrpc/errors.js';
+import { isPlainRecord } from '../jsonrpc/message.js';
+import type {
+  CallToolResult,
+  CompleteResult,
+  GetPromptResult,
+  Implementation,
+  PromptMetadata,
+  ReadResourceResult,
+  ResourceMetadata,
+  ResourceTemplateMetadata,
+  ServerCapabilities,
+  Tool,
+} from '../protocol/types.js';
+
+/** Fields every 2026 result may carry. */
+export interface ResultBase {
+  resultType?: string;
+  _meta?: Record<string, unknown>;
+}
+export interface CacheHints {
+  ttlMs?: number;
+  cacheScope?: 'public' | 'private';
+}
+export interface Page {
+  nextCursor?: string;
+}
+
+export type ListToolsResult = ResultBase & CacheHints & Page & { tools: Tool[] };
+export type ListResourcesResult = ResultBase & CacheHints & Page & { resources: ResourceMetadata[] };
+export type ListResourceTemplatesResult = ResultBase &
+  CacheHints &
+  Page & { resourceTemplates: ResourceTemplateMetadata[] };
+export type ListPromptsResult = ResultBase & CacheHints & Page & { prompts: PromptMetadata[] };
+export type ReadResult = ResultBase & CacheHints & ReadResourceResult;
+export type PromptResult = ResultBase & GetPromptResult;
+export type ToolResult = ResultBase & CallToolResult;
+export type CompletionResult = ResultBase & CompleteResult;
+export type DiscoverResult = ResultBase &
+  CacheHints & { supportedVersions: string[]; capabilities: ServerCapabilities; instructions?: string };
+export interface InitializeResult {
+  protocolVersion: string;
+  capabilities: ServerCapabilities;
+  serverInfo: Implementation;
+  instructions?: string;
+}
+
+type Check = (result: Record<string, unknown>) => boolean;
+const arrayField =
+  (field: string): Check =>
+  (result) =>
+    Array.isArray(result[field]);
+
+/** The minimal shape of each result: enough that typed access cannot blow up on a bad server. */
+const SHAPES: Record<string, Check> = {
+  'tools/list': arrayField('tools'),
+  'tools/call': (result) =>
+    Array.isArray(result.content) || result.resultType === 'task' || isPlainRecord(result.task),
+  'resources/list': arrayField('resources'),
+  'resources/templates/list': arrayField('resourceTemplates'),
+  'resources/read': arrayField('contents'),
+  'prompts/list': arrayField('prompts'),
+  'prompts/get': arrayField('messages'),
+  'completion/complete': (result) =>
+    isPlainRecord(result.completion) && Array.isArray(result.completion.values),
+  'server/discover': (result) =>
+    Array.isArray(result.supportedVersions) && isPlainRecord(result.capabilities),
+  initialize: (result) =>
+    typeof result.protocolVersion === 'string' &&
+    isPlainRecord(result.capabilities) &&
+    isPlainRecord(result.serverInfo),
+};
+
+export function checkResultShape(method: string, result: Record<string, unknown>): void {
+  const check = SHAPES[method];
+  if (check && !check(result)) {
+    throw new ErlmcpError('ERR_INVALID_RESPONSE', `The server's ${method} result has the wrong shape`);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The erlmcp client against the erlmcp everything server over an in-memory pair, in both eras:
+ * every feature the two share.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from '../../examples/everything.js';
+import { Client } from '../../src/client/client.js';
+import { createLinkedPair } from '../../src/transports/memory/linked-pair.js';
+import { contentText, waitUntil } from '../support/wait.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+async function connect(versionNegotiation: 'legacy' | 'auto') {
+  const server = createServer();
+  const [clientSide, serverSide] = createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client(
+    { name: 'erlmcp-test', version: '1.0.0' },
+    {
+      versionNegotiation,
+      capabilities: {
+        sampling: { tools: {} },
+        elicitation: { form: {}, url: {} },
+        roots: { listChanged: true },
+      },
+      sampling: async (params) =>
+        params.tools
+          ? {
+              role: 'assistant',
+              content: [{ type: 'tool_use', id: 'c1', name: 'get_weather', input: {} }],
+              model: 'm',
+              stopReason: 'toolUse',
+            }
+          : { role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'm' },
+      elicitation: async (params) =>
+        params.mode === 'url'
+          ? { action: 'decline' }
+          : { action: 'accept', content: { username: 'ada', email: 'a@b.c', ok: true } },
+      roots: [{ uri: 'file:///w', name: 'w' }],
+    },
+  );
+  await client.connect(clientSide);
+  closers.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  return client;
+}
+
+for (const mode of ['legacy', 'auto'] as const) {
+  describe(`erlmcp client ↔ erlmcp server (${mode})`, () => {
+    it('negotiates the expected era', async () => {
+      const client = await connect(mode);
+      expect(client.era).toBe(mode === 'legacy' ? 'legacy' : 'modern');
+      expect(client.protocolVersion).toBe(mode === 'legacy' ? '2025-11-25' : '2026-07-28');
+      expect(client.serverInfo?.name).toBe('erlmcp-everything');
+      expect(client.serverCapabilities?.tools).toEqual({ listChanged: true });
+      expect(client.instructions).toContain('every MCP feature');
+    });
+
+    it('lists every tool across pages and calls them, with input and output validation', async () => {
+      const client = await connect(mode);
+      const tools = await client.listAllTools();
+      expect(tools.length).toBeGreaterThan(10);
+      const sum = await client.callTool('add', { a: 2, b: 5 });
+      expect(sum.structuredContent).toEqual({ sum: 7 });
+      expect(contentText(await client.callTool('echo', { message: 'hi' }))).toBe('Echo: hi');
+      expect((await client.callTool('echo', { message: 1 })).isError).toBe(true);
+    });
+
+    it('fulfils sampling (with tools), elicitation (form, URL) and roots', async () => {
+      const client = await connect(mode);
+      expect(contentText(await client.callTool('test_sampling', { prompt: 'x' }))).toBe(
+        'LLM response: sampled',
+      );
+      expect(contentText(await client.callTool('test_sampling_with_tools'))).toBe(
+        'stopReason=toolUse, content=tool_use',
+      );
+      expect(contentText(await client.callTool('test_elicitation', { message: 'm' }))).toContain(
+        '"username":"ada"',
+      );
+      expect(contentText(await client.callTool('test_elicitation_sep1034_defaults'))).toContain(
+        '"name":"John Doe"',
+      );
+      expect(contentText(await client.callTool('test_url_elicitation'))).toBe(
+        'URL elicitation: action=decline',
+      );
+      expect(contentText(await client.callTool('list_roots'))).toBe('Roots: file:///w');
+    });
+
+    it('reports progress, log messages, and cancels', async () => {
+      const client = await connect(mode);
+      const logs: unknown[] = [];
+      client.onNotification('notifications/message', (params) => logs.push(params.data));
+      await client.setLogLevel('info');
+      const progress: number[] = [];
+      await client.callTool('test_tool_with_progress', {}, { onProgress: (p) => progress.push(p.progress) });
+      expect(progress).toEqual([0, 50, 100]);
+      await client.callTool('test_tool_with_logging');
+      await waitUntil(() => logs.length === 3);
+      const controller = new AbortController();
+      const slow = client.callTool('slow', { ms: 5000 }, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('user')), 20);
+      await expect(slow).rejects.toMatchObject({ code: 'ERR_REQUEST_CANCELLED' });
+      expect(contentText(await client.callTool('echo', { message: 'still here' }))).toBe('Echo: still here');
+    });
+
+    it('reads resources and templates, gets prompts, completes', async () => {
+      const client = await connect(mode);
+      expect((await client.listAllResources()).map((r) => r.uri)).toContain('test://watched-resource');
+      expect((await client.listResourceTemplates()).resourceTemplates[0]?.uriTemplate).toBe(
+        'test://template/{id}/data',
+      );
+      const read = await client.readResource('test://template/3/data');
+      expect(read.contents[0]?.uri).toBe('test://template/3/data');
+      const prompt = await client.getPrompt('test_prompt_with_arguments', { arg1: 'a', arg2: 'b' });
+      expect(prompt.messages).toHaveLength(1);
+      const completion = await client.complete(
+        { type: 'ref/prompt', name: 'test_prompt_with_arguments' },
+        { name: 'arg1', value: 'al' },
+      );
+      expect(completion.completion.values).toEqual(['alpha']);
+      await client.ping();
+      await expect(client.readResource('test://nope')).rejects.toMatchObject({
+        code: mode === 'legacy' ? -32002 : -32602,
+      });
+    });
+  });
+}
