@@ -3,14 +3,14 @@
  * interop tests and benchmarks: `erlmcp serve dist/examples/everything.js --transport stdio`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { McpServer } from '../src/index.js';
+import { McpServer, type McpServerOptions } from '../src/index.js';
 
 // 1x1 transparent PNG and a tiny WAV header: enough to exercise image/audio content.
 const PNG_1X1 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const WAV_SILENCE = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
 
-export function createServer(): McpServer {
+export function createServer(overrides: Partial<McpServerOptions> = {}): McpServer {
   const server = new McpServer({
     name: 'erlmcp-everything',
     version: '0.1.0',
@@ -19,6 +19,7 @@ export function createServer(): McpServer {
       'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
     // Small pages so clients exercise cursor pagination on tools/list.
     pageSize: 10,
+    ...overrides,
   });
 
   server.tool('echo', {

@@ -23,6 +23,8 @@ export interface OutgoingOptions {
   timeoutMs: number;
   maxTotalTimeoutMs: number;
   onProgress?: (progress: ProgressInfo) => void;
+  /** Learns the JSON-RPC id the request goes out with (subscriptions are named by it). */
+  onSent?: (id: RequestId) => void;
 }
 
 export interface SessionHandlers {
@@ -97,6 +99,7 @@ export class ClientSession {
         }
       },
     });
+    options.onSent?.(id);
     try {
       this.transport.send({ jsonrpc: '2.0', id, method, params: sent });
     } catch (error) {

@@ -1,7 +1,13 @@
 import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey } from '../protocol/meta-keys.js';
-import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
+import type {
+  Implementation,
+  LoggingLevel,
+  Root,
+  ServerCapabilities,
+  SubscriptionFilter,
+} from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
 import { type CompiledSchema, compileSchema, formatIssues } from '../schema/index.js';
 import type { Transport } from '../transports/transport.js';
@@ -22,6 +28,16 @@ import {
   type ReadResult,
   type ToolResult,
 } from './results.js';
+import { Subscription } from './subscription.js';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  MIN_POLL_INTERVAL_MS,
+  sleep,
+  type TaskHandle,
+  TERMINAL,
+  taskOutcome,
+  toTaskHandle,
+} from './tasks.js';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -65,6 +81,7 @@ export class Client {
   #session: ClientSession | undefined;
   #negotiated: Negotiated | undefined;
   #logLevel: LoggingLevel | undefined;
+  readonly #subscriptions = new Set<Subscription>();
 
   constructor(
     readonly info: Implementation,
@@ -161,7 +178,10 @@ export class Client {
     args: Record<string, unknown> = {},
     options?: CallOptions,
   ): Promise<ToolResult> {
-    const result = await this.#call<ToolResult>('tools/call', { name, arguments: args }, options);
+    let result = await this.#call<ToolResult>('tools/call', { name, arguments: args }, options);
+    // A 2026 server may answer with a task handle (tasks extension): wait for its result.
+    if (result.resultType === 'task')
+      result = (await this.waitForTask(toTaskHandle(result), options)) as ToolResult;
     const schema = this.#outputSchemas.get(name);
     if (schema && !result.isError && result.resultType !== 'task') {
       if (result.structuredContent === undefined) {
@@ -266,6 +286,114 @@ export class Client {
     }
     handlers.add(handler);
     return () => handlers.delete(handler);
+  }
+
+  /**
+   * 2026 `subscriptions/listen`: a long-lived stream of change notifications for the filter. Its
+   * notifications also reach `onNotification` handlers. (2025: use `subscribeResource`.)
+   */
+  listen(
+    filter: SubscriptionFilter,
+    onNotification: (method: string, params: Record<string, unknown>) => void = () => {},
+  ): Subscription {
+    const negotiated = this.#requireNegotiated();
+    if (negotiated.era !== 'modern') {
+      throw new ErlmcpError(
+        'ERR_NOT_CONNECTED',
+        'subscriptions/listen needs the 2026 era; use subscribeResource in 2025 sessions',
+      );
+    }
+    const subscription = new Subscription(filter, onNotification);
+    this.#subscriptions.add(subscription);
+    const params = this.#withMeta(negotiated, { notifications: filter }, undefined);
+    this.#requireSession()
+      .request('subscriptions/listen', params, {
+        timeoutMs: Number.POSITIVE_INFINITY,
+        maxTotalTimeoutMs: Number.POSITIVE_INFINITY,
+        signal: subscription.signal,
+        onSent: (id) => {
+          subscription.id = id;
+        },
+      })
+      .then(
+        () => subscription.settle('graceful'),
+        () => subscription.settle('remote'),
+      )
+      .finally(() => this.#subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  // --- tasks ------------------------------------------------------------------------------------
+
+  /** Starts a tool as a task and returns its handle at once (2025: `params.task`; 2026: the extension). */
+  async callToolAsTask(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallOptions & { ttlMs?: number } = {},
+  ): Promise<TaskHandle> {
+    const params: Record<string, unknown> = { name, arguments: args };
+    if (this.#requireNegotiated().era === 'legacy')
+      params.task = options.ttlMs === undefined ? {} : { ttl: options.ttlMs };
+    const result = await this.request('tools/call', params, options);
+    if (result.resultType !== 'task' && !isPlainRecord(result.task)) {
+      throw new ErlmcpError('ERR_INVALID_RESPONSE', `The server ran ${name} without creating a task`);
+    }
+    return toTaskHandle(result);
+  }
+
+  async getTask(taskId: string, options?: CallOptions): Promise<TaskHandle> {
+    return toTaskHandle(await this.request('tasks/get', { taskId }, options));
+  }
+
+  async cancelTask(taskId: string, options?: CallOptions): Promise<void> {
+    await this.request('tasks/cancel', { taskId }, options);
+  }
+
+  /** 2025-11-25 `tasks/list`. */
+  async listTasks(
+    params: { cursor?: string } = {},
+    options?: CallOptions,
+  ): Promise<{ tasks: TaskHandle[]; nextCursor?: string }> {
+    const result = await this.request('tasks/list', cursorParams(params.cursor), options);
+    const tasks = Array.isArray(result.tasks)
+      ? result.tasks.map((task) => toTaskHandle(task as Record<string, unknown>))
+      : [];
+    return typeof result.nextCursor === 'string' ? { tasks, nextCursor: result.nextCursor } : { tasks };
+  }
+
+  /**
+   * Waits for a task's final result. 2025: `tasks/result` (the server blocks). 2026: polls `tasks/get`
+   * at the server's interval, answering `input_required` through the handlers with `tasks/update`.
+   */
+  async waitForTask(task: TaskHandle, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    if (this.#requireNegotiated().era === 'legacy') {
+      return this.request(
+        'tasks/result',
+        { taskId: task.taskId },
+        { ...options, timeoutMs: options.timeoutMs ?? this.#timeouts(undefined).maxTotalTimeoutMs },
+      );
+    }
+    let current = task;
+    const deadline = Date.now() + this.#timeouts(undefined).maxTotalTimeoutMs;
+    while (!TERMINAL.has(current.status)) {
+      if (Date.now() > deadline)
+        throw new ErlmcpError('ERR_REQUEST_TIMEOUT', `Task ${task.taskId} did not finish in time`);
+      if (current.status === 'input_required' && current.inputRequests) {
+        const inputResponses: Record<string, unknown> = {};
+        const signal = options.signal ?? new AbortController().signal;
+        for (const [key, request] of Object.entries(current.inputRequests)) {
+          inputResponses[key] = await this.#fulfiller.fulfil(request.method, request.params ?? {}, signal);
+        }
+        await this.request('tasks/update', { taskId: task.taskId, inputResponses }, options);
+      } else {
+        await sleep(
+          Math.max(current.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS),
+          options.signal,
+        );
+      }
+      current = await this.getTask(task.taskId, options);
+    }
+    return taskOutcome(current);
   }
 
   // --- the request path -------------------------------------------------------------------------
@@ -377,6 +505,8 @@ export class Client {
     if (notification.method === 'notifications/resources/updated' && typeof params.uri === 'string') {
       this.#cache.invalidate(cacheKey('resources/read', { uri: params.uri }));
     }
+    for (const subscription of this.#subscriptions)
+      if (subscription.deliver(notification.method, params)) break;
     const handlers = this.#notificationHandlers.get(notification.method);
     if (!handlers || handlers.size === 0) {
       this.#options.onDiagnostic?.(`no handler for ${notification.method}`);

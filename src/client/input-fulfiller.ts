@@ -1,6 +1,7 @@
 import { McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import { TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type {
   ClientCapabilities,
   ElicitFormParams,
@@ -15,19 +16,41 @@ import type { ClientOptions } from './options.js';
  * of a 2026 `InputRequiredResult` go through the same handlers.
  */
 export class InputFulfiller {
-  roots: Root[] | undefined;
+  #roots: Root[] | undefined;
+  /** Built once: every 2026 request carries them. */
+  #capabilities: ClientCapabilities | undefined;
 
   constructor(private readonly options: ClientOptions) {
-    this.roots = options.roots;
+    this.#roots = options.roots;
+  }
+
+  get roots(): Root[] | undefined {
+    return this.#roots;
+  }
+
+  set roots(roots: Root[] | undefined) {
+    this.#roots = roots;
+    this.#capabilities = undefined;
+  }
+
+  capabilities(): ClientCapabilities {
+    this.#capabilities ??= this.#deriveCapabilities();
+    return this.#capabilities;
   }
 
   /** Capabilities the handlers make true, unless the caller declared their own. */
-  capabilities(): ClientCapabilities {
-    if (this.options.capabilities) return this.options.capabilities;
+  #deriveCapabilities(): ClientCapabilities {
+    const declared = this.options.capabilities;
+    if (declared) {
+      return this.options.tasks
+        ? { ...declared, extensions: { ...declared.extensions, [TASKS_EXTENSION]: {} } }
+        : declared;
+    }
     const caps: ClientCapabilities = {};
     if (this.options.sampling) caps.sampling = {};
     if (this.options.elicitation) caps.elicitation = { form: {}, url: {} };
-    if (this.roots) caps.roots = { listChanged: true };
+    if (this.#roots) caps.roots = { listChanged: true };
+    if (this.options.tasks) caps.extensions = { [TASKS_EXTENSION]: {} };
     return caps;
   }
 
@@ -40,8 +63,8 @@ export class InputFulfiller {
       case 'ping':
         return {};
       case 'roots/list':
-        if (!this.roots) throw unsupported(method);
-        return { roots: this.roots };
+        if (!this.#roots) throw unsupported(method);
+        return { roots: this.#roots };
       case 'sampling/createMessage':
         if (!this.options.sampling) throw unsupported(method);
         return (await this.options.sampling(params as never, { signal })) as Record<string, unknown>;

@@ -55,6 +55,8 @@ export interface ClientOptions {
   logLevel?: LoggingLevel;
   /** Cache list results per their `ttlMs` / `cacheScope` and drop them on list_changed. Default true. */
   listCache?: boolean;
+  /** Declare the 2026 tasks extension: servers may then answer long calls with a task handle. */
+  tasks?: boolean;
   /** Diagnostics (ignored messages, unknown ids). Default: none. */
   onDiagnostic?: (message: string) => void;
 }

@@ -3,7 +3,7 @@ import { ErlmcpError, McpError } from './errors.js';
 import type { JsonRpcResponse } from './message.js';
 
 export interface PendingOptions {
-  /** Time without progress before the request fails. */
+  /** Time without progress before the request fails; Infinity for long-lived requests. */
   timeoutMs: number;
   /** Ceiling even when progress keeps resetting the timeout. */
   maxTotalTimeoutMs?: number;
@@ -14,7 +14,7 @@ export interface PendingOptions {
 interface Pending {
   resolve(result: Record<string, unknown>): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   startedAt: number;
   options: PendingOptions;
   abortListener?: () => void;
@@ -48,7 +48,9 @@ export class PendingRequests {
         reject,
         startedAt: Date.now(),
         options,
-        timer: setTimeout(() => this.#timeout(id), options.timeoutMs),
+        timer: Number.isFinite(options.timeoutMs)
+          ? setTimeout(() => this.#timeout(id), options.timeoutMs)
+          : undefined,
       };
       if (options.signal) {
         const listener = () => {
@@ -75,7 +77,7 @@ export class PendingRequests {
   /** Progress arrived: restart the idle timer unless the hard maximum is reached. */
   touch(id: RequestId): void {
     const entry = this.#pending.get(id);
-    if (!entry) return;
+    if (!entry || entry.timer === undefined) return;
     const max = entry.options.maxTotalTimeoutMs;
     const elapsed = Date.now() - entry.startedAt;
     if (max !== undefined && elapsed >= max) return;

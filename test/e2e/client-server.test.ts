@@ -21,6 +21,7 @@ async function connect(versionNegotiation: 'legacy' | 'auto') {
     { name: 'erlmcp-test', version: '1.0.0' },
     {
       versionNegotiation,
+      tasks: true,
       capabilities: {
         sampling: { tools: {} },
         elicitation: { form: {}, url: {} },
@@ -130,3 +131,78 @@ for (const mode of ['legacy', 'auto'] as const) {
     });
   });
 }
+
+describe('erlmcp client ↔ erlmcp server: subscriptions, list changes, tasks', () => {
+  it('2025: subscribes to a resource and hears list_changed', async () => {
+    const client = await connect('legacy');
+    const updates: unknown[] = [];
+    const changes: unknown[] = [];
+    client.onNotification('notifications/resources/updated', (params) => updates.push(params.uri));
+    client.onNotification('notifications/tools/list_changed', () => changes.push(1));
+    await client.subscribeResource('test://watched-resource');
+    await client.callTool('update_watched_resource');
+    await client.callTool('toggle_dynamic_tool');
+    await waitUntil(() => updates.length === 1 && changes.length === 1);
+    expect(updates).toEqual(['test://watched-resource']);
+    expect((await client.listAllTools()).some((tool) => tool.name === 'dynamic')).toBe(true);
+  });
+
+  it('2026: listens with a filter, gets the acknowledgement and tagged notifications, closes', async () => {
+    const client = await connect('auto');
+    const seen: string[] = [];
+    const subscription = client.listen(
+      { toolsListChanged: true, resourceSubscriptions: ['test://watched-resource'] },
+      (method) => seen.push(method),
+    );
+    expect(await subscription.acknowledged).toEqual({
+      toolsListChanged: true,
+      resourceSubscriptions: ['test://watched-resource'],
+    });
+    await client.callTool('update_watched_resource');
+    await client.callTool('toggle_dynamic_tool');
+    await waitUntil(() => seen.length === 2);
+    expect(seen.sort()).toEqual(['notifications/resources/updated', 'notifications/tools/list_changed']);
+    await subscription.close();
+    expect(await subscription.closed).toBe('local');
+  });
+
+  it('2026: serves list results from the cache for their ttl and drops them on list_changed', async () => {
+    const server = createServer({ cache: { ttlMs: 60_000 } });
+    const [clientSide, serverSide] = createLinkedPair();
+    let served = 0;
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message) => {
+      if ('result' in message && Array.isArray((message.result as { prompts?: unknown }).prompts)) served++;
+      send(message);
+    };
+    await server.connect(serverSide);
+    const client = new Client({ name: 'c', version: '1' }, { versionNegotiation: 'modern' });
+    await client.connect(clientSide);
+    closers.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    await client.listPrompts();
+    await client.listPrompts();
+    expect(served).toBe(1);
+    let changed = 0;
+    const subscription = client.listen({ promptsListChanged: true }, () => changed++);
+    await subscription.acknowledged;
+    server.prompt('late_prompt', { get: () => ({ messages: [] }) });
+    await waitUntil(() => changed === 1);
+    expect((await client.listPrompts()).prompts.map((p) => p.name)).toContain('late_prompt');
+    expect(served).toBe(2);
+    await subscription.close();
+  });
+
+  it('2025 and 2026: runs tasks to completion, with input required along the way', async () => {
+    for (const mode of ['legacy', 'auto'] as const) {
+      const client = await connect(mode);
+      const task = await client.callToolAsTask('confirm_task');
+      expect(task.status).toBe('working');
+      const result = await client.waitForTask(task);
+      expect(contentText(result)).toBe('Confirmed: true');
+      expect((await client.getTask(task.taskId)).status).toBe('completed');
+    }
+  });
+});
