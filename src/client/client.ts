@@ -145,7 +145,7 @@ export class Client {
           },
         },
         this.#options.versionNegotiation ?? 'auto',
-        options.serverKey,
+        options.serverKey ?? transport.serverKey,
       );
     } catch (error) {
       await session.close();

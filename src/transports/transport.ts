@@ -28,6 +28,8 @@ export interface Transport {
   send(message: JsonRpcMessage): void;
   /** Flushes what is queued and closes; idempotent. */
   close(): Promise<void>;
+  /** Names the server at the other end (stdio: its command line), so a client can remember its era. */
+  readonly serverKey?: string;
 }
 
 /** Named default for the largest message a transport accepts (4 MiB). */

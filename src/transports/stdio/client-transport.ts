@@ -32,6 +32,10 @@ export class StdioClientTransport implements Transport {
 
   constructor(private readonly options: StdioClientTransportOptions) {}
 
+  get serverKey(): string {
+    return `stdio:${[this.options.command, ...(this.options.args ?? [])].join(' ')}`;
+  }
+
   /** The server's process id, once started. */
   get pid(): number | undefined {
     return this.#child?.pid;
