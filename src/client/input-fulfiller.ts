@@ -1,4 +1,4 @@
-import { McpError } from '../jsonrpc/errors.js';
+import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { TASKS_EXTENSION } from '../protocol/meta-keys.js';
@@ -52,6 +52,26 @@ export class InputFulfiller {
     if (this.#roots) caps.roots = { listChanged: true };
     if (this.options.tasks) caps.extensions = { [TASKS_EXTENSION]: {} };
     return caps;
+  }
+
+  /** Answers every entry of an `inputRequests` map (2026 MRTR round or task input). */
+  async fulfilAll(
+    inputRequests: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>> {
+    const abort = signal ?? new AbortController().signal;
+    const responses: Record<string, unknown> = {};
+    for (const [key, request] of Object.entries(inputRequests)) {
+      if (!isPlainRecord(request) || typeof request.method !== 'string') {
+        throw new ErlmcpError('ERR_INVALID_RESPONSE', `inputRequests["${key}"] is not a request`);
+      }
+      responses[key] = await this.fulfil(
+        request.method,
+        isPlainRecord(request.params) ? request.params : {},
+        abort,
+      );
+    }
+    return responses;
   }
 
   async fulfil(

@@ -62,3 +62,30 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     );
   });
 }
+
+export interface PollPort {
+  deadline: number;
+  signal: AbortSignal | undefined;
+  get(taskId: string): Promise<TaskHandle>;
+  /** Answers a task's input requests (2026 `tasks/update`). */
+  answer(taskId: string, inputRequests: NonNullable<TaskHandle['inputRequests']>): Promise<void>;
+}
+
+/** 2026 tasks: polls `tasks/get` at the server's interval until terminal, answering input on the way. */
+export async function pollTask(task: TaskHandle, port: PollPort): Promise<Record<string, unknown>> {
+  let current = task;
+  while (!TERMINAL.has(current.status)) {
+    if (Date.now() > port.deadline)
+      throw new ErlmcpError('ERR_REQUEST_TIMEOUT', `Task ${task.taskId} did not finish in time`);
+    if (current.status === 'input_required' && current.inputRequests) {
+      await port.answer(task.taskId, current.inputRequests);
+    } else {
+      await sleep(
+        Math.max(current.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS),
+        port.signal,
+      );
+    }
+    current = await port.get(task.taskId);
+  }
+  return taskOutcome(current);
+}

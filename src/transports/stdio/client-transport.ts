@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { encodeNdjson, NdjsonDecoder } from '../framing/ndjson.js';
+import { NdjsonDecoder } from '../framing/ndjson.js';
+import { WriteCoalescer } from '../framing/write-coalescer.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
 
 export interface StdioClientTransportOptions {
@@ -27,8 +28,9 @@ export class StdioClientTransport implements Transport {
   #sink: MessageSink | undefined;
   #closed = false;
   #exited: Promise<void> = Promise.resolve();
-  #queue: string[] = [];
-  #flushScheduled = false;
+  readonly #writer = new WriteCoalescer((chunk) => {
+    if (this.#child?.stdin?.writable) this.#child.stdin.write(chunk);
+  });
 
   constructor(private readonly options: StdioClientTransportOptions) {}
 
@@ -91,26 +93,14 @@ export class StdioClientTransport implements Transport {
     if (this.#closed || !this.#child?.stdin?.writable) {
       throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'stdio transport is closed');
     }
-    this.#queue.push(encodeNdjson(message));
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(this.#flush);
-    }
+    this.#writer.push(message);
   }
-
-  readonly #flush = () => {
-    this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
-    const chunk = this.#queue.join('');
-    this.#queue = [];
-    if (this.#child?.stdin?.writable) this.#child.stdin.write(chunk);
-  };
 
   /** Closes stdin, then escalates to SIGTERM and SIGKILL if the server lingers. Idempotent. */
   async close(): Promise<void> {
     const child = this.#child;
     if (this.#closed) return this.#exited;
-    this.#flush();
+    this.#writer.flush();
     this.#closed = true;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       this.#finish(undefined);

@@ -1,7 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { encodeNdjson, NdjsonDecoder } from '../framing/ndjson.js';
+import { NdjsonDecoder } from '../framing/ndjson.js';
+import { WriteCoalescer } from '../framing/write-coalescer.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
 
 export interface StdioServerTransportOptions {
@@ -20,8 +21,7 @@ export class StdioServerTransport implements Transport {
   readonly #output: Writable;
   readonly #maxMessageBytes: number;
   #sink: MessageSink | undefined;
-  #queue: string[] = [];
-  #flushScheduled = false;
+  readonly #writer: WriteCoalescer;
   #closed = false;
   #decoder: NdjsonDecoder | undefined;
   readonly #onData = (chunk: Buffer) => this.#decoder?.push(chunk);
@@ -35,6 +35,9 @@ export class StdioServerTransport implements Transport {
     this.#input = options.input ?? process.stdin;
     this.#output = options.output ?? process.stdout;
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    // A false return of write() means the pipe is full; Node buffers in order. Bounding that buffer is
+    // the runtime's job (outbound queue limit, a later issue).
+    this.#writer = new WriteCoalescer((chunk) => this.#output.write(chunk));
   }
 
   start(sink: MessageSink): void {
@@ -53,26 +56,12 @@ export class StdioServerTransport implements Transport {
 
   send(message: JsonRpcMessage): void {
     if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'stdio transport is closed');
-    this.#queue.push(encodeNdjson(message));
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(this.#flush);
-    }
+    this.#writer.push(message);
   }
-
-  readonly #flush = () => {
-    this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
-    const chunk = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
-    this.#queue = [];
-    // A false return means the pipe is full; Node buffers in order. Bounding that buffer is the
-    // runtime's job (outbound queue limit, a later issue).
-    this.#output.write(chunk);
-  };
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush();
+    this.#writer.flush();
     this.#closed = true;
     this.#input.off('data', this.#onData);
     this.#input.off('end', this.#onEnd);

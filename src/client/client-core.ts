@@ -1,0 +1,279 @@
+import { ErlmcpError } from '../jsonrpc/errors.js';
+import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
+import { MetaKey } from '../protocol/meta-keys.js';
+import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
+import type { Era } from '../protocol/versions.js';
+import type { Transport } from '../transports/transport.js';
+import { ClientSession, type ProgressInfo } from './client-session.js';
+import { InputFulfiller } from './input-fulfiller.js';
+import { cacheKey, ListCache } from './list-cache.js';
+import { type Negotiated, negotiate } from './negotiate.js';
+import { CLIENT_DEFAULTS, type ClientOptions } from './options.js';
+import { pickCallOptions } from './paging.js';
+import { checkResultShape } from './results.js';
+import type { Subscription } from './subscription.js';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Idle timeout of this call (progress resets it), capped by the client's hard maximum. */
+  timeoutMs?: number;
+  onProgress?: (progress: ProgressInfo) => void;
+  /** Extra `_meta` entries (e.g. trace context). */
+  meta?: Record<string, unknown>;
+}
+
+/** Methods whose 2026 answer may be an `InputRequiredResult`. */
+const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+const CACHEABLE = new Set([
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+]);
+const LIST_CHANGED: Record<string, string> = {
+  'notifications/tools/list_changed': 'tools/list',
+  'notifications/prompts/list_changed': 'prompts/list',
+  'notifications/resources/list_changed': 'resources/',
+};
+
+type NotificationHandler = (params: Record<string, unknown>) => void;
+
+/**
+ * The connection half of Client: era negotiation, the request path (envelope, cache, MRTR rounds),
+ * notifications and roots. `Client` adds the typed MCP methods on top.
+ */
+export class ClientCore {
+  protected readonly options: ClientOptions;
+  protected readonly fulfiller: InputFulfiller;
+  protected readonly cache = new ListCache();
+  protected readonly notificationHandlers = new Map<string, Set<NotificationHandler>>();
+  protected session: ClientSession | undefined;
+  protected negotiated: Negotiated | undefined;
+  protected logLevel: LoggingLevel | undefined;
+  protected readonly subscriptions = new Set<Subscription>();
+
+  constructor(
+    readonly info: Implementation,
+    options: ClientOptions = {},
+  ) {
+    this.options = options;
+    this.fulfiller = new InputFulfiller(options);
+    this.logLevel = options.logLevel;
+  }
+
+  get era(): Era | undefined {
+    return this.negotiated?.era;
+  }
+  get protocolVersion(): string | undefined {
+    return this.negotiated?.protocolVersion;
+  }
+  get serverInfo(): Implementation | undefined {
+    return this.negotiated?.serverInfo;
+  }
+  get serverCapabilities(): ServerCapabilities | undefined {
+    return this.negotiated?.capabilities;
+  }
+  get instructions(): string | undefined {
+    return this.negotiated?.instructions;
+  }
+  get connected(): boolean {
+    return this.session !== undefined && !this.session.closed;
+  }
+
+  /** Connects and negotiates; `serverKey` lets `auto` remember a server's era (stdio: its command line). */
+  async connect(transport: Transport, options: { serverKey?: string } = {}): Promise<void> {
+    if (this.session && !this.session.closed)
+      throw new ErlmcpError('ERR_NOT_CONNECTED', 'Client is already connected');
+    const session = new ClientSession(transport, {
+      onRequest: (method, params, signal) => this.fulfiller.fulfil(method, params, signal),
+      onNotification: (notification) => this.handleNotification(notification),
+      onClose: () => this.cache.clear(),
+      diagnostic: (message) => this.options.onDiagnostic?.(message),
+    });
+    this.session = session;
+    const timeouts = this.timeouts(undefined);
+    try {
+      this.negotiated = await negotiate(
+        {
+          probeTimeoutMs: this.options.probeTimeoutMs ?? CLIENT_DEFAULTS.probeTimeoutMs,
+          requestTimeoutMs: timeouts.timeoutMs,
+          modernRequest: (method, version, timeoutMs) =>
+            session.request(method, { _meta: this.envelope(version) }, { ...timeouts, timeoutMs }),
+          initialize: async (version) => {
+            const result = await session.request(
+              'initialize',
+              {
+                protocolVersion: version,
+                capabilities: this.fulfiller.capabilities(),
+                clientInfo: this.info,
+              },
+              timeouts,
+            );
+            session.notify('notifications/initialized');
+            return result;
+          },
+        },
+        this.options.versionNegotiation ?? 'auto',
+        options.serverKey ?? transport.serverKey,
+      );
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session?.close();
+  }
+
+  /** Changes the roots offered to servers; 2025 sessions get `notifications/roots/list_changed`. */
+  setRoots(roots: Root[]): void {
+    this.fulfiller.roots = roots;
+    if (this.negotiated?.era === 'legacy') this.session?.notify('notifications/roots/list_changed');
+  }
+
+  /** Subscribes to a server notification (e.g. `notifications/message`); returns the unsubscribe. */
+  onNotification(method: string, handler: NotificationHandler): () => void {
+    let handlers = this.notificationHandlers.get(method);
+    if (!handlers) {
+      handlers = new Set();
+      this.notificationHandlers.set(method, handlers);
+    }
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  }
+
+  // --- the request path -------------------------------------------------------------------------
+
+  /**
+   * Sends any request with the era's envelope, serves cacheable 2026 results from the cache, and
+   * fulfils `InputRequiredResult` rounds through the registered handlers.
+   */
+  async request(
+    method: string,
+    params: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const session = this.requireSession();
+    const negotiated = this.requireNegotiated();
+    const key =
+      CACHEABLE.has(method) && this.options.listCache !== false ? cacheKey(method, params) : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached) return cached;
+    const maxRounds = this.options.maxInputRounds ?? CLIENT_DEFAULTS.maxInputRounds;
+    let current = params;
+    for (let round = 0; ; round++) {
+      const sent = this.withMeta(negotiated, current, options.meta);
+      const result = await session.request(method, sent, {
+        ...this.timeouts(options.timeoutMs),
+        ...pickCallOptions(options),
+      });
+      const resultType = result.resultType ?? 'complete';
+      if (resultType === 'complete' || resultType === 'task') {
+        checkResultShape(method, result);
+        if (key !== undefined && round === 0 && negotiated.era === 'modern') this.cache.put(key, result);
+        return result;
+      }
+      if (resultType !== 'input_required' || !MRTR_METHODS.has(method)) {
+        throw new ErlmcpError(
+          'ERR_INVALID_RESPONSE',
+          `Unknown resultType "${String(resultType)}" for ${method}`,
+        );
+      }
+      if (round + 1 >= maxRounds) {
+        throw new ErlmcpError(
+          'ERR_INPUT_ROUNDS_EXCEEDED',
+          `${method} still needed input after ${maxRounds} rounds`,
+        );
+      }
+      current = await this.retryParams(params, result, options.signal);
+    }
+  }
+
+  /** The one place a wire result becomes a typed one; `checkResultShape` vouched for its shape. */
+  protected call<T>(
+    method: string,
+    params: Record<string, unknown>,
+    options: CallOptions | undefined,
+  ): Promise<T> {
+    return this.request(method, params, options) as Promise<unknown> as Promise<T>;
+  }
+
+  protected async retryParams(
+    original: Record<string, unknown>,
+    result: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ) {
+    const inputRequests = isPlainRecord(result.inputRequests) ? result.inputRequests : {};
+    const inputResponses = await this.fulfiller.fulfilAll(inputRequests, signal);
+    const next: Record<string, unknown> = { ...original, inputResponses };
+    if (typeof result.requestState === 'string') next.requestState = result.requestState;
+    return next;
+  }
+
+  protected withMeta(
+    negotiated: Negotiated,
+    params: Record<string, unknown>,
+    extra: Record<string, unknown> | undefined,
+  ) {
+    if (negotiated.era === 'legacy') return extra ? { ...params, _meta: { ...extra } } : params;
+    return { ...params, _meta: { ...(extra ?? {}), ...this.envelope(negotiated.protocolVersion) } };
+  }
+
+  protected envelope(version: string): Record<string, unknown> {
+    const envelope: Record<string, unknown> = {
+      [MetaKey.protocolVersion]: version,
+      [MetaKey.clientInfo]: this.info,
+      [MetaKey.clientCapabilities]: this.fulfiller.capabilities(),
+    };
+    if (this.logLevel !== undefined) envelope[MetaKey.logLevel] = this.logLevel;
+    return envelope;
+  }
+
+  protected timeouts(timeoutMs: number | undefined) {
+    const max = this.options.maxRequestTimeoutMs ?? CLIENT_DEFAULTS.maxRequestTimeoutMs;
+    return {
+      timeoutMs: Math.min(
+        timeoutMs ?? this.options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+        max,
+      ),
+      maxTotalTimeoutMs: max,
+    };
+  }
+
+  protected handleNotification(notification: JsonRpcNotification): void {
+    const invalidated = LIST_CHANGED[notification.method];
+    if (invalidated) this.cache.invalidate(invalidated);
+    const params = notification.params ?? {};
+    if (notification.method === 'notifications/resources/updated' && typeof params.uri === 'string') {
+      this.cache.invalidate(cacheKey('resources/read', { uri: params.uri }));
+    }
+    for (const subscription of this.subscriptions)
+      if (subscription.deliver(notification.method, params)) break;
+    const handlers = this.notificationHandlers.get(notification.method);
+    if (!handlers || handlers.size === 0) {
+      this.options.onDiagnostic?.(`no handler for ${notification.method}`);
+      return;
+    }
+    for (const handler of handlers) {
+      try {
+        handler(params);
+      } catch (error) {
+        this.options.onDiagnostic?.(
+          `notification handler for ${notification.method} threw: ${String(error)}`,
+        );
+      }
+    }
+  }
+
+  protected requireSession(): ClientSession {
+    if (!this.session) throw new ErlmcpError('ERR_NOT_CONNECTED', 'Client is not connected');
+    return this.session;
+  }
+
+  protected requireNegotiated(): Negotiated {
+    if (!this.negotiated) throw new ErlmcpError('ERR_NOT_CONNECTED', 'Client is not connected');
+    return this.negotiated;
+  }
+}
