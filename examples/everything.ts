@@ -17,8 +17,6 @@ export function createServer(overrides: Partial<McpServerOptions> = {}): McpServ
     title: 'erlmcp everything example',
     instructions:
       'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
-    // Small pages so clients exercise cursor pagination on tools/list.
-    pageSize: 10,
     ...overrides,
   });
 

@@ -2,16 +2,23 @@
 import { parseArgs } from 'node:util';
 import { serve } from './serve.js';
 
-const USAGE = `Usage: erlmcp serve <module> [--transport stdio]
+const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http] [--host H] [--port N] [--path /mcp]
 
   serve    Runs the McpServer exported by <module> (default export, "server" or "createServer").
+           HTTP defaults: 127.0.0.1:3000, path /mcp.
 `;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { transport: { type: 'string', default: 'stdio' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      transport: { type: 'string', default: 'stdio' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      path: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, module] = positionals;
   if (values.help || !command) {
@@ -23,7 +30,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`erlmcp serve: missing <module>\n${USAGE}`);
       return 2;
     }
-    await serve({ module, transport: values.transport ?? 'stdio' });
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      process.stderr.write(`erlmcp serve: --port must be an integer from 0 to 65535\n`);
+      return 2;
+    }
+    await serve({
+      module,
+      transport: values.transport ?? 'stdio',
+      ...(values.host ? { host: values.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(values.path ? { path: values.path } : {}),
+    });
     return -1;
   }
   process.stderr.write(`erlmcp: unknown command "${command}"\n${USAGE}`);

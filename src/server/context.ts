@@ -40,6 +40,11 @@ export interface RequestContext {
   /** Asks the client's model (sampling, optionally with tools). */
   sample(params: CreateMessageParams): Promise<CreateMessageResult>;
   listRoots(): Promise<ListRootsResult>;
+  /**
+   * 2025 Streamable HTTP: closes this request's SSE response now; the client reconnects with
+   * `Last-Event-ID` and receives the rest (the SSE polling pattern). A no-op on other transports.
+   */
+  closeStream(): void;
 }
 
 const LEVEL_RANK = new Map(LOGGING_LEVELS.map((level, index) => [level, index]));
@@ -126,6 +131,10 @@ export class HandlerContext implements RequestContext {
       throw missingCapability({ sampling: { tools: {} } }, 'sampling with tools');
     }
     return this.input.ask({ method: 'sampling/createMessage', params }) as Promise<CreateMessageResult>;
+  }
+
+  closeStream(): void {
+    this.exchange.link.closeStream?.(this.exchange.id);
   }
 
   listRoots(): Promise<ListRootsResult> {

@@ -32,6 +32,8 @@ export interface PeerLink {
     params: Record<string, unknown>,
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<Record<string, unknown>>;
+  /** Ends the HTTP response carrying `relatedTo`'s stream; the client resumes it (2025 HTTP only). */
+  closeStream?(relatedTo: RequestId): void;
 }
 
 /** Everything the core knows about one incoming request. */

@@ -100,7 +100,11 @@ export function resolveExchange(
     (version !== undefined || metaRecord[MetaKey.clientCapabilities] !== undefined);
 
   if (looksModern && !(session && !isModernVersion(version))) {
-    if (typeof version !== 'string') throw invalidParams(`Missing _meta["${MetaKey.protocolVersion}"]`);
+    if (typeof version !== 'string') {
+      throw invalidParams(`Missing _meta["${MetaKey.protocolVersion}"]`, {
+        missing: MetaKey.protocolVersion,
+      });
+    }
     if (!isModernVersion(version)) {
       throw new McpError(ErrorCode.UnsupportedProtocolVersion, 'Unsupported protocol version', {
         supported: [...SUPPORTED_VERSIONS],
@@ -108,7 +112,11 @@ export function resolveExchange(
       });
     }
     const capabilities = metaRecord[MetaKey.clientCapabilities];
-    if (!isPlainRecord(capabilities)) throw invalidParams(`Missing _meta["${MetaKey.clientCapabilities}"]`);
+    if (!isPlainRecord(capabilities)) {
+      throw invalidParams(`Missing _meta["${MetaKey.clientCapabilities}"]`, {
+        missing: MetaKey.clientCapabilities,
+      });
+    }
     const logLevel = metaRecord[MetaKey.logLevel];
     if (logLevel !== undefined && !isLoggingLevel(logLevel))
       throw invalidParams(`Invalid _meta["${MetaKey.logLevel}"]`);
@@ -133,6 +141,7 @@ export function resolveExchange(
   if (!session) {
     throw invalidParams(
       `Missing _meta["${MetaKey.protocolVersion}"] (2026-07-28 requests carry it; 2025 clients must call initialize first)`,
+      { missing: MetaKey.protocolVersion },
     );
   }
   return new RequestExchange(

@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 async function connect(versionNegotiation: 'legacy' | 'auto') {
-  const server = createServer();
+  // Small pages: every list below is walked through opaque cursors.
+  const server = createServer({ pageSize: 4 });
   const [clientSide, serverSide] = createLinkedPair();
   await server.connect(serverSide);
   const client = new Client(

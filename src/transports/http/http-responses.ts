@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { RequestId } from '../../protocol/types.js';
+
+/** Writes a JSON body with its status; a no-op once the response has started. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** An HTTP error with a JSON-RPC error body (no id unless the request's id is known). */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  id: RequestId | null = null,
+  data?: unknown,
+): void {
+  const error = data === undefined ? { code, message } : { code, message, data };
+  sendJson(res, status, { jsonrpc: '2.0', id, error });
+}
+
+/** The HTTP status of a JSON-RPC error on the 2026 Streamable HTTP binding. */
+export function statusForError(code: number, data?: unknown): number {
+  // A request without the required `_meta` envelope is malformed: 400, not 200.
+  if (code === -32602 && typeof data === 'object' && data !== null && 'missing' in data) return 400;
+  switch (code) {
+    case -32700:
+    case -32600:
+    case -32020:
+    case -32021:
+    case -32022:
+      return 400;
+    case -32601:
+      return 404;
+    default:
+      return 200;
+  }
+}

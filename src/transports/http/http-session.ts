@@ -1,0 +1,61 @@
+import { ErlmcpError } from '../../jsonrpc/errors.js';
+import type { LazyAbort } from '../../jsonrpc/lazy-abort.js';
+import type { JsonRpcNotification } from '../../jsonrpc/message.js';
+import { PendingRequests } from '../../jsonrpc/pending-requests.js';
+import type { RequestId } from '../../protocol/types.js';
+import type { SessionHandle } from '../../server/core.js';
+import type { LegacySession, PeerLink } from '../../server/exchange.js';
+import type { SseStream } from './sse-stream.js';
+
+/**
+ * A 2025-era session over HTTP: the session record, its server→client requests awaiting answers
+ * (which arrive as separate POSTs), its in-flight requests, and its live SSE streams.
+ */
+export class HttpSession {
+  readonly outbound = new PendingRequests();
+  readonly inFlight = new Map<RequestId, LazyAbort>();
+  /** Streams that may still be resumed, by stream id. */
+  readonly streams = new Map<string, SseStream>();
+  /** The GET stream for messages not tied to a request (list_changed, task status). */
+  standalone: SseStream | undefined;
+  lastActivity = Date.now();
+  readonly handle: SessionHandle;
+  #streamCounter = 0;
+
+  constructor(readonly record: LegacySession) {
+    const link: PeerLink = {
+      notify: (message: JsonRpcNotification) => this.standalone?.send(message),
+      request: () =>
+        Promise.reject(new ErlmcpError('ERR_NOT_CONNECTED', 'No request stream to carry a server request')),
+    };
+    this.handle = { session: record, link };
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  nextStreamId(): string {
+    this.#streamCounter += 1;
+    return `${this.record.id}-${this.#streamCounter}`;
+  }
+
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Idle: nothing in flight and no stream open. */
+  idleFor(now: number): number {
+    if (this.inFlight.size > 0 || this.standalone?.attached) return 0;
+    for (const stream of this.streams.values()) if (stream.attached) return 0;
+    return now - this.lastActivity;
+  }
+
+  close(reason: string): void {
+    for (const abort of this.inFlight.values()) abort.abort(new Error(reason));
+    this.outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', reason));
+    this.standalone?.end();
+    for (const stream of this.streams.values()) stream.end();
+    this.streams.clear();
+  }
+}

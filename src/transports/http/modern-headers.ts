@@ -1,0 +1,108 @@
+import { McpError } from '../../jsonrpc/errors.js';
+import { isPlainRecord } from '../../jsonrpc/message.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { MetaKey } from '../../protocol/meta-keys.js';
+import type { ServerCore } from '../../server/core.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+const NAME_SOURCE: Record<string, 'name' | 'uri'> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+};
+const SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
+// Visible ASCII, space and tab (RFC 9110 field values).
+const SAFE_VALUE = /^[\x20-\x7e\t]*$/;
+
+function mismatch(message: string): McpError {
+  return new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${message}`);
+}
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Decodes the `=?base64?…?=` sentinel; rejects values with characters a header cannot carry. */
+export function decodeHeaderValue(value: string, name: string): string {
+  const encoded = SENTINEL.exec(value);
+  if (encoded) return Buffer.from(encoded[1]!, 'base64').toString('utf8');
+  if (!SAFE_VALUE.test(value)) throw mismatch(`${name} contains invalid characters`);
+  return value;
+}
+
+/**
+ * 2026 Streamable HTTP: the mirrored headers must be present and agree with the body
+ * (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, and `Mcp-Param-*` of `x-mcp-header` tool params).
+ */
+export function checkModernHeaders(
+  core: ServerCore,
+  headers: Headers,
+  method: string,
+  params: Record<string, unknown>,
+): void {
+  const meta = isPlainRecord(params._meta) ? params._meta : {};
+  const version = header(headers, 'mcp-protocol-version');
+  if (version === undefined) throw mismatch('missing MCP-Protocol-Version header');
+  if (meta[MetaKey.protocolVersion] !== undefined && version !== meta[MetaKey.protocolVersion]) {
+    throw mismatch(
+      `MCP-Protocol-Version header '${version}' does not match _meta protocolVersion '${String(meta[MetaKey.protocolVersion])}'`,
+    );
+  }
+  const methodHeader = header(headers, 'mcp-method');
+  if (methodHeader === undefined) throw mismatch('missing Mcp-Method header');
+  if (methodHeader !== method)
+    throw mismatch(`Mcp-Method header '${methodHeader}' does not match body method '${method}'`);
+  const source = NAME_SOURCE[method];
+  if (source) {
+    const raw = header(headers, 'mcp-name');
+    if (raw === undefined) throw mismatch('missing Mcp-Name header');
+    const name = decodeHeaderValue(raw, 'Mcp-Name');
+    if (name !== params[source])
+      throw mismatch(`Mcp-Name header '${name}' does not match body value '${String(params[source])}'`);
+  }
+  if (method === 'tools/call' && typeof params.name === 'string') {
+    const tool = core.registry.tools.get(params.name);
+    if (tool) checkParamHeaders(headers, paramHeaders(tool.wire.inputSchema), params.arguments);
+  }
+}
+
+interface ParamHeader {
+  header: string;
+  path: string[];
+}
+
+const annotated = new WeakMap<object, ParamHeader[]>();
+
+/** The `x-mcp-header` annotations reachable through `properties` chains only (cached per schema). */
+export function paramHeaders(schema: Record<string, unknown>): ParamHeader[] {
+  let found = annotated.get(schema);
+  if (found) return found;
+  found = [];
+  const walk = (node: unknown, path: string[]) => {
+    if (!isPlainRecord(node) || !isPlainRecord(node.properties)) return;
+    for (const [key, child] of Object.entries(node.properties)) {
+      if (!isPlainRecord(child)) continue;
+      if (typeof child['x-mcp-header'] === 'string')
+        found!.push({ header: `mcp-param-${child['x-mcp-header'].toLowerCase()}`, path: [...path, key] });
+      walk(child, [...path, key]);
+    }
+  };
+  walk(schema, []);
+  annotated.set(schema, found);
+  return found;
+}
+
+function checkParamHeaders(headers: Headers, expected: ParamHeader[], args: unknown): void {
+  for (const { header: name, path } of expected) {
+    let value: unknown = args;
+    for (const key of path) value = isPlainRecord(value) ? value[key] : undefined;
+    const raw = header(headers, name);
+    if (value === undefined || value === null) continue;
+    if (raw === undefined) throw mismatch(`missing ${name} header for argument ${path.join('.')}`);
+    const decoded = decodeHeaderValue(raw, name);
+    const same = typeof value === 'number' ? Number(decoded) === value : String(value) === decoded;
+    if (!same) throw mismatch(`${name} header '${decoded}' does not match argument ${path.join('.')}`);
+  }
+}

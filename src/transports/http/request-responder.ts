@@ -1,0 +1,68 @@
+import type { ServerResponse } from 'node:http';
+import type { JsonRpcMessage, JsonRpcResponse } from '../../jsonrpc/message.js';
+import { sendJson, statusForError } from './http-responses.js';
+import type { SseStream } from './sse-stream.js';
+
+export type ResponseMode = 'auto' | 'json' | 'sse';
+
+/**
+ * Answers one POSTed request: as JSON, or as an SSE stream opened when the first related message
+ * (progress, log, a server→client request) arrives before the result (`auto`).
+ */
+export class RequestResponder {
+  #stream: SseStream | undefined;
+  #done = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly mode: ResponseMode,
+    private readonly makeStream: () => SseStream,
+    private readonly headers: Record<string, string> = {},
+    /** 2026 maps JSON-RPC errors to HTTP statuses; 2025 answers 200. */
+    private readonly mapErrorStatus = false,
+  ) {}
+
+  get stream(): SseStream | undefined {
+    return this.#stream;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#done) return;
+    if (!this.#stream) {
+      // JSON mode has nowhere to put messages before the response: they are dropped.
+      if (this.mode === 'json') return;
+      this.#openStream();
+    }
+    this.#stream?.send(message);
+  }
+
+  finish(response: JsonRpcResponse): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (!this.#stream && this.mode === 'sse') this.#openStream();
+    if (this.#stream) {
+      this.#stream.send(response);
+      this.#stream.end();
+      return;
+    }
+    const status =
+      this.mapErrorStatus && 'error' in response
+        ? statusForError(response.error.code, response.error.data)
+        : 200;
+    sendJson(this.res, status, response, this.headers);
+  }
+
+  /** Ends the HTTP response without ending the stream (a resumable stream continues on GET). */
+  disconnect(): void {
+    this.#stream?.disconnect();
+  }
+
+  #openStream(): void {
+    this.#stream = this.makeStream();
+    this.#stream.open(this.res, this.headers);
+  }
+}

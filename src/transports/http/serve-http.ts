@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { McpServer } from '../../server/mcp-server.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
+import { createStreamableHttpHandler, type HttpHandler } from './streamable-http-handler.js';
+
+export interface ServeHttpOptions extends HttpTransportOptions {
+  /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
+  host?: string;
+  /** Port; 0 picks a free one. Default 3000. */
+  port?: number;
+}
+
+export interface HttpServerHandle {
+  readonly url: string;
+  readonly server: Server;
+  readonly handler: HttpHandler;
+  /** Stops accepting, ends sessions and closes every socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Serves an McpServer on a plain `node:http` server at `path`. */
+export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
+  const path = options.path ?? HTTP_DEFAULTS.path;
+  const handler = createStreamableHttpHandler(mcp, options);
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname !== path) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    handler(req, res).catch((error: unknown) => {
+      mcp.core.diagnostic('HTTP request failed', error);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.end();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}${path}`,
+    server,
+    handler,
+    close() {
+      closing ??= (async () => {
+        await handler.close();
+        await mcp.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

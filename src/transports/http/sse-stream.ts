@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
+import type { EventStore } from './event-store.js';
+
+export interface SseStreamOptions {
+  keepAliveMs: number;
+  retryMs: number;
+  /** 2025: events are stored under ids so the client can resume; 2026 streams are not resumable. */
+  resumable?: { store: EventStore; sessionId: string };
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  // Tells nginx and similar proxies not to buffer the stream.
+  'x-accel-buffering': 'no',
+} as const;
+
+/**
+ * One SSE stream of messages. A resumable stream outlives its HTTP response: events keep going to
+ * the EventStore while no response is attached, and `attach` continues it after `Last-Event-ID`.
+ */
+export class SseStream {
+  #res: ServerResponse | undefined;
+  #keepAlive: NodeJS.Timeout | undefined;
+  #ended = false;
+
+  constructor(
+    readonly id: string,
+    private readonly options: SseStreamOptions,
+  ) {}
+
+  get attached(): boolean {
+    return this.#res !== undefined;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Starts the stream on a response, with a priming event (id, empty data, retry) when resumable. */
+  open(res: ServerResponse, extraHeaders: Record<string, string> = {}): void {
+    res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
+    const priming = this.options.resumable
+      ? encodeSseEvent({ id: `${this.id}.0`, retry: this.options.retryMs, data: '' })
+      : `retry: ${this.options.retryMs}\n\n`;
+    res.write(priming);
+    this.attach(res);
+  }
+
+  /** Continues the stream on a new response (resumption), replaying nothing itself. */
+  attach(res: ServerResponse): void {
+    this.#detach();
+    this.#res = res;
+    res.once('close', () => {
+      if (this.#res === res) this.#detach();
+    });
+    this.#keepAlive = setInterval(() => this.#res?.write(SSE_KEEP_ALIVE), this.options.keepAliveMs);
+    this.#keepAlive.unref();
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#ended) return;
+    const data = JSON.stringify(message);
+    const resumable = this.options.resumable;
+    const id = resumable ? resumable.store.append(resumable.sessionId, this.id, message) : undefined;
+    this.#res?.write(encodeSseEvent(id === undefined ? { data } : { id, data }));
+  }
+
+  /** Writes already-stored events (replay after Last-Event-ID). */
+  replay(events: { id: string; message: JsonRpcMessage }[]): void {
+    for (const event of events)
+      this.#res?.write(encodeSseEvent({ id: event.id, data: JSON.stringify(event.message) }));
+  }
+
+  /** Closes the HTTP response but keeps the stream resumable (the 2025 "polling" pattern). */
+  disconnect(): void {
+    const res = this.#res;
+    this.#detach();
+    res?.end();
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.disconnect();
+  }
+
+  #detach(): void {
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
+    this.#res = undefined;
+  }
+}
