@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { McpServer, type McpServerOptions } from '../src/index.js';
+import { registerConformanceFixtures } from './conformance-fixtures.js';
 
 // 1x1 transparent PNG and a tiny WAV header: enough to exercise image/audio content.
 const PNG_1X1 =
@@ -439,6 +440,7 @@ export function createServer(overrides: Partial<McpServerOptions> = {}): McpServ
       ],
     }),
   });
+  registerConformanceFixtures(server);
   return server;
 }
 

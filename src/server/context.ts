@@ -19,6 +19,11 @@ import type { Era } from '../protocol/versions.js';
 import type { Exchange } from './exchange.js';
 import type { InputChannel } from './input-channel.js';
 
+export interface InputOptions {
+  /** The key of this request in a 2026 `inputRequests` map; unique per request. Default `input-<n>`. */
+  key?: string;
+}
+
 /** What every handler receives: the same API in both eras. */
 export interface RequestContext {
   readonly signal: AbortSignal;
@@ -35,11 +40,14 @@ export interface RequestContext {
   /** Sends `notifications/message` when the client's level admits it (2026: only if the request set one). */
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
   /** Asks the user through the client. 2026: code before this call may run again on the retry. */
-  elicit(params: Omit<ElicitFormParams, 'mode'> & { mode?: 'form' }): Promise<ElicitResult>;
-  elicit(params: ElicitUrlParams): Promise<ElicitResult>;
+  elicit(
+    params: Omit<ElicitFormParams, 'mode'> & { mode?: 'form' },
+    options?: InputOptions,
+  ): Promise<ElicitResult>;
+  elicit(params: ElicitUrlParams, options?: InputOptions): Promise<ElicitResult>;
   /** Asks the client's model (sampling, optionally with tools). */
-  sample(params: CreateMessageParams): Promise<CreateMessageResult>;
-  listRoots(): Promise<ListRootsResult>;
+  sample(params: CreateMessageParams, options?: InputOptions): Promise<CreateMessageResult>;
+  listRoots(options?: InputOptions): Promise<ListRootsResult>;
   /**
    * 2025 Streamable HTTP: closes this request's SSE response now; the client reconnects with
    * `Last-Event-ID` and receives the rest (the SSE polling pattern). A no-op on other transports.
@@ -103,7 +111,7 @@ export class HandlerContext implements RequestContext {
     this.exchange.link.notify({ jsonrpc: '2.0', method: 'notifications/message', params }, this.exchange.id);
   }
 
-  elicit(params: ElicitFormParams | ElicitUrlParams): Promise<ElicitResult> {
+  elicit(params: ElicitFormParams | ElicitUrlParams, options?: InputOptions): Promise<ElicitResult> {
     const url = params.mode === 'url';
     const caps = this.exchange.clientCapabilities.elicitation;
     const supported = url
@@ -114,7 +122,7 @@ export class HandlerContext implements RequestContext {
       method: 'elicitation/create',
       params: url ? this.#urlParams(params as ElicitUrlParams) : { mode: 'form', ...params },
     };
-    return this.input.ask(request) as Promise<ElicitResult>;
+    return this.input.ask(request, options?.key) as Promise<ElicitResult>;
   }
 
   /** 2025-11-25 requires an elicitationId on URL mode; 2026-07-28 removed it. */
@@ -124,22 +132,25 @@ export class HandlerContext implements RequestContext {
     return { ...rest, elicitationId: elicitationId ?? randomUUID() };
   }
 
-  sample(params: CreateMessageParams): Promise<CreateMessageResult> {
+  sample(params: CreateMessageParams, options?: InputOptions): Promise<CreateMessageResult> {
     const caps = this.exchange.clientCapabilities.sampling;
     if (caps === undefined) throw missingCapability({ sampling: {} }, 'sampling');
     if (params.tools !== undefined && caps.tools === undefined) {
       throw missingCapability({ sampling: { tools: {} } }, 'sampling with tools');
     }
-    return this.input.ask({ method: 'sampling/createMessage', params }) as Promise<CreateMessageResult>;
+    return this.input.ask(
+      { method: 'sampling/createMessage', params },
+      options?.key,
+    ) as Promise<CreateMessageResult>;
   }
 
   closeStream(): void {
     this.exchange.link.closeStream?.(this.exchange.id);
   }
 
-  listRoots(): Promise<ListRootsResult> {
+  listRoots(options?: InputOptions): Promise<ListRootsResult> {
     if (this.exchange.clientCapabilities.roots === undefined) throw missingCapability({ roots: {} }, 'roots');
-    return this.input.ask({ method: 'roots/list', params: {} }) as Promise<ListRootsResult>;
+    return this.input.ask({ method: 'roots/list', params: {} }, options?.key) as Promise<ListRootsResult>;
   }
 }
 

@@ -3,7 +3,8 @@ import type { PeerLink } from './exchange.js';
 
 /** How a handler's `ctx.elicit/sample/listRoots` reaches the client in the current era and mode. */
 export interface InputChannel {
-  ask(request: InputRequest): Promise<unknown>;
+  /** `key` names the request in a 2026 `inputRequests` map (default `input-<n>`). */
+  ask(request: InputRequest, key?: string): Promise<unknown>;
 }
 
 /** 2025 era: a real server→client request on the session. */
@@ -52,8 +53,8 @@ export class ReplayInputChannel implements InputChannel {
     return false;
   }
 
-  ask(request: InputRequest): Promise<unknown> {
-    const key = `input-${this.#next++}`;
+  ask(request: InputRequest, name?: string): Promise<unknown> {
+    const key = name ?? `input-${this.#next++}`;
     if (key in this.answers) return Promise.resolve(this.answers[key]);
     this.pending[key] = request;
     return Promise.reject(new InputRequiredSignal());
