@@ -184,11 +184,31 @@ export function registerConformanceFixtures(server: McpServer): void {
         promptFlip.remove();
         promptFlip = undefined;
       } else {
-        promptFlip = server.prompt('test_ephemeral_prompt', { get: () => ({ messages: [] }) });
+        promptFlip = server.prompt('test_ephemeral_prompt', {
+          description: 'Comes and goes',
+          get: () => ({ messages: [] }),
+        });
       }
       return 'prompts changed';
     },
   });
+
+  server.tool<{ region?: string; priority?: number; verbose?: boolean; query?: string }>(
+    'test_custom_headers',
+    {
+      description: 'Arguments mirrored into Mcp-Param-* headers (x-mcp-header)',
+      inputSchema: {
+        type: 'object',
+        properties: {
+          region: { type: 'string', 'x-mcp-header': 'Region' },
+          priority: { type: 'integer', 'x-mcp-header': 'Priority' },
+          verbose: { type: 'boolean', 'x-mcp-header': 'Verbose' },
+          query: { type: 'string' },
+        },
+      },
+      handler: (args) => `Headers validated for ${JSON.stringify(args)}`,
+    },
+  );
 
   server.prompt('test_input_required_result_prompt', {
     description: 'A prompt that asks the user for context first',

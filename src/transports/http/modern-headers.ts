@@ -11,7 +11,9 @@ const NAME_SOURCE: Record<string, 'name' | 'uri'> = {
   'prompts/get': 'name',
   'resources/read': 'uri',
 };
-const SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
+const SENTINEL = /^=\?base64\?(.*)\?=$/;
+// Canonical Base64 only: whole quads, padding only at the end.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // Visible ASCII, space and tab (RFC 9110 field values).
 const SAFE_VALUE = /^[\x20-\x7e\t]*$/;
 
@@ -27,7 +29,10 @@ function header(headers: Headers, name: string): string | undefined {
 /** Decodes the `=?base64?…?=` sentinel; rejects values with characters a header cannot carry. */
 export function decodeHeaderValue(value: string, name: string): string {
   const encoded = SENTINEL.exec(value);
-  if (encoded) return Buffer.from(encoded[1]!, 'base64').toString('utf8');
+  if (encoded) {
+    if (!BASE64.test(encoded[1]!)) throw mismatch(`${name} is not valid Base64`);
+    return Buffer.from(encoded[1]!, 'base64').toString('utf8');
+  }
   if (!SAFE_VALUE.test(value)) throw mismatch(`${name} contains invalid characters`);
   return value;
 }
