@@ -17,6 +17,8 @@ export interface HttpTransportOptions {
   responseMode?: 'auto' | 'json' | 'sse';
   /** SSE keep-alive comment interval. Default 15 s. */
   keepAliveMs?: number;
+  /** Bytes an SSE response may hold unsent before a slow reader is cut off. Default 8 MiB. */
+  maxSseBufferBytes?: number;
   /** Reconnection delay advertised in the SSE `retry` field. Default 1000 ms. */
   retryMs?: number;
   /** Where 2025 SSE events are kept for `Last-Event-ID` resumption. Default in-memory. */

@@ -6,9 +6,14 @@ import type { EventStore } from './event-store.js';
 export interface SseStreamOptions {
   keepAliveMs: number;
   retryMs: number;
+  /** A reader this far behind is cut off (its events stay resumable in 2025). Default 8 MiB. */
+  maxBufferedBytes?: number;
   /** 2025: events are stored under ids so the client can resume; 2026 streams are not resumable. */
   resumable?: { store: EventStore; sessionId: string };
 }
+
+/** Named limit: bytes an SSE response may hold unsent before a slow reader is cut off. */
+export const DEFAULT_MAX_SSE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -66,7 +71,19 @@ export class SseStream {
     const data = JSON.stringify(message);
     const resumable = this.options.resumable;
     const id = resumable ? resumable.store.append(resumable.sessionId, this.id, message) : undefined;
-    this.#res?.write(encodeSseEvent(id === undefined ? { data } : { id, data }));
+    this.#write(encodeSseEvent(id === undefined ? { data } : { id, data }));
+  }
+
+  /** Writes unless the reader is too far behind: then the response is cut, memory stays bounded. */
+  #write(chunk: string): void {
+    const res = this.#res;
+    if (!res) return;
+    if (res.writableLength > (this.options.maxBufferedBytes ?? DEFAULT_MAX_SSE_BUFFER_BYTES)) {
+      this.#detach();
+      res.destroy();
+      return;
+    }
+    res.write(chunk);
   }
 
   /** Writes already-stored events (replay after Last-Event-ID). */

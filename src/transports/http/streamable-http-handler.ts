@@ -55,8 +55,12 @@ export function createStreamableHttpHandler(
   const sessions = new Map<string, HttpSession>();
   const store = options.eventStore ?? new MemoryEventStore();
   const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
-  const keepAliveMs = options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs;
   const retryMs = options.retryMs ?? HTTP_DEFAULTS.retryMs;
+  const streamLimits = {
+    keepAliveMs: options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs,
+    retryMs,
+    ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
+  };
   const responseMode = options.responseMode ?? 'auto';
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
   const sweeper = setInterval(
@@ -192,7 +196,7 @@ export function createStreamableHttpHandler(
     const responder = new RequestResponder(
       res,
       'auto',
-      () => new SseStream(randomUUID(), { keepAliveMs, retryMs }),
+      () => new SseStream(randomUUID(), streamLimits),
       {},
       true,
     );
@@ -331,8 +335,7 @@ export function createStreamableHttpHandler(
     session.inFlight.set(request.id, abort);
     const responder = new RequestResponder(res, responseMode, () => {
       const stream = new SseStream(session.nextStreamId(), {
-        keepAliveMs,
-        retryMs,
+        ...streamLimits,
         resumable: { store, sessionId: session.id },
       });
       session.streams.set(stream.id, stream);
@@ -410,7 +413,7 @@ export function createStreamableHttpHandler(
         live.attach(res);
         live.replay(replay.events);
       } else {
-        const finished = new SseStream(replay.streamId, { keepAliveMs, retryMs });
+        const finished = new SseStream(replay.streamId, streamLimits);
         finished.attach(res);
         finished.replay(replay.events);
         finished.end();
@@ -427,8 +430,7 @@ export function createStreamableHttpHandler(
       return;
     }
     const stream = new SseStream(session.nextStreamId(), {
-      keepAliveMs,
-      retryMs,
+      ...streamLimits,
       resumable: { store, sessionId: session.id },
     });
     session.standalone = stream;
