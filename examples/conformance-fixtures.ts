@@ -126,6 +126,17 @@ export function registerConformanceFixtures(server: McpServer): void {
     },
   });
 
+  server.tool('test_reconnection', {
+    description: 'Closes its SSE stream mid-call; the result arrives after the client resumes (2025 HTTP)',
+    handler: async (_args, ctx) => {
+      // A notification first, so the response is an SSE stream that can be closed and resumed.
+      await ctx.log('info', 'about to close the stream');
+      ctx.closeStream();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return 'Reconnection test completed successfully';
+    },
+  });
+
   server.tool('test_missing_capability', {
     description: 'Needs sampling: a client without it gets -32021',
     handler: async (_args, ctx) => {
