@@ -9,3 +9,5 @@ const handle = await serveHttp(createServer(), {
   responseMode: values.mode as 'auto' | 'json' | 'sse',
 });
 console.log(`URL ${handle.url}`);
+// Exit cleanly on SIGINT so `node --cpu-prof` can write its profile.
+process.once('SIGINT', () => process.exit(0));
