@@ -1,3 +1,4 @@
+export { expressHandler, fastifyHandler, nodeHandler } from './adapters.js';
 export { type EventStore, MemoryEventStore } from './event-store.js';
 export { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 export { type HttpServerHandle, type ServeHttpOptions, serveHttp } from './serve-http.js';
