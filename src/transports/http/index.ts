@@ -1,4 +1,9 @@
 export { expressHandler, fastifyHandler, nodeHandler } from './adapters.js';
+export {
+  encodeHeaderValue,
+  type StreamableHttpClientOptions,
+  StreamableHttpClientTransport,
+} from './client-transport.js';
 export { type EventStore, MemoryEventStore } from './event-store.js';
 export { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 export { type HttpServerHandle, type ServeHttpOptions, serveHttp } from './serve-http.js';

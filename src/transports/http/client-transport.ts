@@ -1,0 +1,272 @@
+import { ErlmcpError } from '../../jsonrpc/errors.js';
+import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { MetaKey } from '../../protocol/meta-keys.js';
+import type { RequestId } from '../../protocol/types.js';
+import { isModernVersion } from '../../protocol/versions.js';
+import { SseParser } from '../framing/sse-parser.js';
+import type { MessageSink, Transport } from '../transport.js';
+
+export interface StreamableHttpClientOptions {
+  /** Extra headers on every request (e.g. Authorization). */
+  headers?: Record<string, string>;
+  /** Injectable fetch (tests, proxies, auth middleware). Default: global fetch. */
+  fetch?: typeof fetch;
+  /** Resumption attempts of a broken 2025 SSE stream before giving up. Default 3. */
+  maxReconnects?: number;
+}
+
+/** Methods whose `Mcp-Name` header mirrors a body field (2026). */
+const NAME_FIELD: Record<string, 'name' | 'uri'> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+};
+const SAFE_HEADER = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** A header value, Base64-sentinel encoded when it cannot travel as plain ASCII (2026 rule). */
+export function encodeHeaderValue(value: string): string {
+  if (SAFE_HEADER.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='))) return value;
+  return `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * Client side of Streamable HTTP for both eras: every message is a POST; answers come as JSON or an
+ * SSE stream. 2025: keeps `Mcp-Session-Id`, opens the GET stream after `initialized`, resumes broken
+ * streams with `Last-Event-ID` honouring `retry`, DELETEs the session on close. 2026: mirrors the
+ * request headers, and cancels by aborting the request's stream.
+ */
+export class StreamableHttpClientTransport implements Transport {
+  readonly #url: URL;
+  readonly #fetch: typeof fetch;
+  #sink: MessageSink | undefined;
+  #sessionId: string | undefined;
+  #legacyVersion: string | undefined;
+  #closed = false;
+  readonly #inFlight = new Map<RequestId, AbortController>();
+  readonly #background = new AbortController();
+
+  constructor(
+    url: string | URL,
+    private readonly options: StreamableHttpClientOptions = {},
+  ) {
+    this.#url = new URL(url);
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  get serverKey(): string {
+    return `http:${this.#url.origin}${this.#url.pathname}`;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  start(sink: MessageSink): void {
+    this.#sink = sink;
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'HTTP transport is closed');
+    // 2026 has no cancellation message on HTTP: closing the request's stream is the cancellation.
+    if ('method' in message && message.method === 'notifications/cancelled' && !('id' in message)) {
+      const id = message.params?.requestId as RequestId | undefined;
+      const pending = id === undefined ? undefined : this.#inFlight.get(id);
+      if (pending && this.#sessionId === undefined) {
+        pending.abort();
+        return;
+      }
+    }
+    void this.#post(message);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#background.abort();
+    for (const controller of this.#inFlight.values()) controller.abort();
+    if (this.#sessionId !== undefined) {
+      await this.#fetch(this.#url, { method: 'DELETE', headers: this.#headers(undefined) }).then(
+        (response) => response.body?.cancel(),
+        () => {},
+      );
+    }
+    this.#sink?.onClose();
+  }
+
+  async #post(message: JsonRpcMessage): Promise<void> {
+    const id = 'id' in message && 'method' in message ? message.id : undefined;
+    const controller = new AbortController();
+    if (id !== undefined) this.#inFlight.set(id, controller);
+    try {
+      const response = await this.#fetch(this.#url, {
+        method: 'POST',
+        headers: this.#headers(message),
+        body: JSON.stringify(message),
+        signal: controller.signal,
+      });
+      const session = response.headers.get('mcp-session-id');
+      if (session) this.#sessionId = session;
+      if (response.status === 202) {
+        await response.body?.cancel();
+        if ('method' in message && message.method === 'notifications/initialized')
+          void this.#openGetStream(undefined, 0);
+        return;
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (response.ok && type.includes('text/event-stream')) {
+        await this.#readStream(response, id, 0);
+        return;
+      }
+      const text = await response.text();
+      const body = parseJson(text);
+      if (response.ok && body !== undefined) {
+        this.#deliver(body);
+        return;
+      }
+      if (id !== undefined) this.#deliverError(id, response.status, body);
+    } catch (error) {
+      if (id !== undefined && !controller.signal.aborted) {
+        this.#sink?.onMessage({
+          jsonrpc: '2.0',
+          id,
+          error: {
+            code: ErrorCode.InternalError,
+            message: `HTTP request failed: ${(error as Error).message}`,
+          },
+        });
+      }
+    } finally {
+      if (id !== undefined) this.#inFlight.delete(id);
+    }
+  }
+
+  /** Reads one SSE response; a 2025 stream that breaks before its answer is resumed with Last-Event-ID. */
+  async #readStream(response: Response, requestId: RequestId | undefined, attempt: number): Promise<void> {
+    let lastEventId: string | undefined;
+    let retryMs = 1000;
+    let answered = false;
+    const parser = new SseParser((event) => {
+      if (event.id !== undefined) lastEventId = event.id;
+      if (event.retry !== undefined) retryMs = event.retry;
+      if (!event.data) return;
+      const value = parseJson(event.data);
+      if (value === undefined) return;
+      if (isPlainRecord(value) && requestId !== undefined && value.id === requestId && !('method' in value))
+        answered = true;
+      this.#deliver(value);
+    });
+    try {
+      const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) break;
+        parser.push(chunk.value);
+      }
+    } catch {
+      // A broken stream is handled like an ended one below.
+    }
+    parser.end();
+    if (answered || this.#closed || requestId === undefined) return;
+    if (
+      this.#sessionId !== undefined &&
+      lastEventId !== undefined &&
+      attempt < (this.options.maxReconnects ?? 3)
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+      await this.#openGetStream(lastEventId, attempt + 1, requestId);
+      return;
+    }
+    this.#sink?.onMessage({
+      jsonrpc: '2.0',
+      id: requestId,
+      error: {
+        code: ErrorCode.InternalError,
+        message: 'The server closed the response stream before answering',
+      },
+    });
+  }
+
+  /** The 2025 GET stream: server messages outside requests, or the resumption of a broken stream. */
+  async #openGetStream(
+    lastEventId: string | undefined,
+    attempt: number,
+    requestId?: RequestId,
+  ): Promise<void> {
+    if (this.#closed || this.#sessionId === undefined) return;
+    const headers = { ...this.#headers(undefined), accept: 'text/event-stream' } as Record<string, string>;
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    let response: Response;
+    try {
+      response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#background.signal });
+    } catch {
+      return;
+    }
+    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      await response.body?.cancel();
+      if (requestId !== undefined) this.#deliverError(requestId, response.status, undefined);
+      return;
+    }
+    await this.#readStream(response, requestId, attempt);
+  }
+
+  #headers(message: JsonRpcMessage | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...this.options.headers,
+    };
+    if (this.#sessionId !== undefined) headers['mcp-session-id'] = this.#sessionId;
+    const params =
+      message && 'params' in message && isPlainRecord(message.params) ? message.params : undefined;
+    const meta = params && isPlainRecord(params._meta) ? params._meta : undefined;
+    const modern = meta?.[MetaKey.protocolVersion];
+    if (typeof modern === 'string' && isModernVersion(modern) && message && 'method' in message) {
+      headers['mcp-protocol-version'] = modern;
+      headers['mcp-method'] = message.method;
+      const field = NAME_FIELD[message.method];
+      const name = field ? params?.[field] : undefined;
+      if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
+    } else if (this.#legacyVersion !== undefined) {
+      headers['mcp-protocol-version'] = this.#legacyVersion;
+    }
+    return headers;
+  }
+
+  #deliver(value: unknown): void {
+    for (const message of Array.isArray(value) ? value : [value]) {
+      // Learn the negotiated 2025 revision from the initialize result, for the version header.
+      if (
+        isPlainRecord(message) &&
+        isPlainRecord(message.result) &&
+        typeof message.result.protocolVersion === 'string' &&
+        isPlainRecord(message.result.serverInfo)
+      ) {
+        this.#legacyVersion = message.result.protocolVersion;
+      }
+      this.#sink?.onMessage(message);
+    }
+  }
+
+  /** An HTTP error becomes the request's JSON-RPC error: the server's own if it sent one. */
+  #deliverError(id: RequestId, status: number, body: unknown): void {
+    const error =
+      isPlainRecord(body) && isPlainRecord(body.error) && typeof body.error.code === 'number'
+        ? body.error
+        : undefined;
+    if (status === 404 && this.#sessionId !== undefined && !error) this.#sessionId = undefined;
+    this.#sink?.onMessage({
+      jsonrpc: '2.0',
+      id,
+      error: error ?? { code: ErrorCode.InternalError, message: `HTTP ${status} from the MCP server` },
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
