@@ -40,6 +40,20 @@ export type { McpServerOptions } from './server/options.js';
 export type { Registered } from './server/registry.js';
 export { MemoryTaskStore } from './server/tasks/memory-task-store.js';
 export type { TaskRecord, TaskStatus, TaskStore } from './server/tasks/task-store.js';
+export {
+  createStreamableHttpHandler,
+  type EventStore,
+  expressHandler,
+  fastifyHandler,
+  type HttpServerHandle,
+  type HttpTransportOptions,
+  MemoryEventStore,
+  nodeHandler,
+  type ServeHttpOptions,
+  type StreamableHttpClientOptions,
+  StreamableHttpClientTransport,
+  serveHttp,
+} from './transports/http/index.js';
 export { createLinkedPair } from './transports/memory/linked-pair.js';
 export {
   StdioClientTransport,

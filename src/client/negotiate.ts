@@ -66,6 +66,7 @@ async function discover(
   version: string,
   timeoutMs: number,
   strict: boolean,
+  attempt = 0,
 ): Promise<Negotiated> {
   let result: Record<string, unknown>;
   try {
@@ -80,7 +81,8 @@ async function discover(
       const mutual = MODERN_VERSIONS.find((candidate) =>
         (supported.supported as unknown[]).includes(candidate),
       );
-      if (mutual && mutual !== version) return discover(port, mutual, timeoutMs, strict);
+      // Retry with the mutual version (even the same one: the server may have refused for now), once.
+      if (mutual && attempt < 1) return discover(port, mutual, timeoutMs, strict, attempt + 1);
       throw new ErlmcpError(
         'ERR_INVALID_RESPONSE',
         `No mutually supported 2026-era version (server: ${String(supported.supported)})`,

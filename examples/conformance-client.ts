@@ -1,0 +1,80 @@
+/**
+ * A conformance-suite client built on the erlmcp client: `node dist/examples/conformance-client.js <url>`
+ * with the scenario in MCP_CONFORMANCE_SCENARIO (the suite appends the URL and sets the variable).
+ */
+import { Client, StreamableHttpClientTransport } from '../src/index.js';
+
+const url = process.argv.at(-1);
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
+if (!url?.startsWith('http')) {
+  process.stderr.write('usage: conformance-client <url>\n');
+  process.exit(2);
+}
+
+const client = new Client(
+  { name: 'erlmcp-conformance-client', version: '0.1.0' },
+  {
+    versionNegotiation: scenario === 'initialize' || scenario === 'sse-retry' ? 'legacy' : 'auto',
+    // Accept every elicitation with no content: the client fills in the schema defaults (SEP-1034).
+    elicitation: async () => ({ action: 'accept', content: {} }),
+    sampling: async () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'conformance' },
+      model: 'erlmcp-test',
+    }),
+    roots: [{ uri: 'file:///conformance', name: 'conformance' }],
+    onDiagnostic: (message) => process.stderr.write(`[client] ${message}\n`),
+  },
+);
+
+await client.connect(
+  new StreamableHttpClientTransport(url, {
+    onDiagnostic: (message) => process.stderr.write(`[client] ${message}\n`),
+  }),
+);
+try {
+  const tools = await client.listAllTools();
+  const preserved = tools.find((tool) => tool.name === 'json_schema_2020_12_tool');
+  for (const tool of tools) {
+    // The schema-preservation scenario wants the listed schema echoed back verbatim.
+    const args =
+      tool.name === 'json_schema_echo' && preserved
+        ? { schema: preserved.inputSchema }
+        : sampleArguments(tool.inputSchema);
+    try {
+      await client.callTool(tool.name, args);
+    } catch (error) {
+      process.stderr.write(`[client] ${tool.name}: ${String(error)}\n`);
+    }
+  }
+} finally {
+  await client.close();
+}
+
+/**
+ * Plausible arguments for a tool: every property filled with a value of its type, shaped by its
+ * description where the scenario asks for a kind of value (non-ASCII, padded, empty, null).
+ */
+function sampleArguments(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<
+    string,
+    { type?: string; enum?: unknown[]; description?: string }
+  >;
+  const args: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    const about = (property.description ?? '').toLowerCase();
+    if (about.includes('will be null')) args[name] = null;
+    else if (property.enum?.length) args[name] = property.enum[0];
+    else if (property.type === 'string' && about.includes('non-ascii')) args[name] = 'Grüße, 世界';
+    else if (property.type === 'string' && about.includes('leading space only')) args[name] = ' leading';
+    else if (property.type === 'string' && about.includes('trailing space only')) args[name] = 'trailing ';
+    else if (property.type === 'string' && about.includes('whitespace')) args[name] = '  padded  ';
+    else if (property.type === 'string' && about.includes('empty string')) args[name] = '';
+    else if (property.type === 'boolean' && about.includes('false')) args[name] = false;
+    else if (property.type === 'number' && about.includes('floating')) args[name] = 3.14;
+    else if (property.type === 'number' || property.type === 'integer') args[name] = name === 'b' ? 3 : 5;
+    else if (property.type === 'boolean') args[name] = true;
+    else if (property.type === 'string') args[name] = `value-${name}`;
+  }
+  return args;
+}
