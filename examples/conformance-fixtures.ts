@@ -3,7 +3,7 @@
  * capability checks, per-request logging, listen streams). Written against the same `ctx` API as
  * every other handler: they work in the 2025 era too.
  */
-import type { McpServer } from '../src/index.js';
+import { ErrorCode, McpError, type McpServer } from '../src/index.js';
 
 const nameSchema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
 
@@ -221,6 +221,87 @@ export function registerConformanceFixtures(server: McpServer): void {
     },
   );
 
+  // Tasks extension (SEP-2663) fixtures.
+  server.tool<{ name?: string }>('greet', {
+    description: 'Sync-only greeting',
+    inputSchema: { type: 'object', properties: { name: { type: 'string' } } },
+    handler: ({ name }) => `Hello, ${name ?? 'world'}!`,
+  });
+
+  server.tool<{ seconds?: number }>('slow_compute', {
+    description: 'Sleeps `seconds` seconds, then answers; may run as a task',
+    inputSchema: { type: 'object', properties: { seconds: { type: 'number' } } },
+    taskSupport: 'optional',
+    handler: async ({ seconds = 1 }, ctx) => {
+      await sleepFor(seconds * 1000, ctx.signal);
+      return `Computed after ${seconds} s`;
+    },
+  });
+
+  server.tool('failing_job', {
+    description: 'A task that reports a tool execution error',
+    taskSupport: 'required',
+    handler: async (_args, ctx) => {
+      await sleepFor(1000, ctx.signal);
+      throw new Error('The job failed');
+    },
+  });
+
+  server.tool('protocol_error_job', {
+    description: 'A task that ends in a protocol-level error',
+    taskSupport: 'optional',
+    handler: () => {
+      throw new McpError(ErrorCode.InternalError, 'The job crashed');
+    },
+  });
+
+  server.tool('confirm_delete', {
+    description: 'A task that asks for confirmation, then completes',
+    taskSupport: 'optional',
+    handler: async (_args, ctx) => {
+      const answer = await ctx.elicit(
+        {
+          message: 'Delete the file?',
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean' } },
+            required: ['confirm'],
+          },
+        },
+        { key: 'confirm' },
+      );
+      return `Deleted: ${answer.action === 'accept' && answer.content?.confirm === true}`;
+    },
+  });
+
+  server.tool('multi_input', {
+    description: 'A task that asks two questions at once',
+    taskSupport: 'optional',
+    handler: async (_args, ctx) => {
+      const [first, second] = await Promise.all([
+        ctx.elicit({ message: 'First?', requestedSchema: nameSchema }, { key: 'first' }),
+        ctx.elicit({ message: 'Second?', requestedSchema: nameSchema }, { key: 'second' }),
+      ]);
+      return `first=${String(first.content?.name)}, second=${String(second.content?.name)}`;
+    },
+  });
+
+  server.tool<{ user_name?: string }>('test_tool_with_task', {
+    description: 'Asks for a name in the request (MRTR), then runs as a task',
+    taskSupport: 'required',
+    prepare: async (_args, ctx) => {
+      const answer = await ctx.elicit(
+        { message: 'What is your name?', requestedSchema: nameSchema },
+        { key: 'user_name' },
+      );
+      return { user_name: String(answer.content?.name ?? 'stranger') };
+    },
+    handler: async ({ user_name }, ctx) => {
+      await sleepFor(50, ctx.signal);
+      return `Task finished for ${user_name}`;
+    },
+  });
+
   server.prompt('test_input_required_result_prompt', {
     description: 'A prompt that asks the user for context first',
     get: async (_args, ctx) => {
@@ -241,6 +322,21 @@ export function registerConformanceFixtures(server: McpServer): void {
         ],
       };
     },
+  });
+}
+
+function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 

@@ -268,14 +268,30 @@ export function createServer(overrides: Partial<McpServerOptions> = {}): McpServ
   });
 
   server.tool('json_schema_2020_12_tool', {
-    description: 'Tool with a JSON Schema 2020-12 input schema',
+    description:
+      'Tool with a JSON Schema 2020-12 input schema (kept verbatim: $defs, $anchor, composition, conditionals)',
     inputSchema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       type: 'object',
       $defs: {
-        address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
+        address: {
+          $anchor: 'address',
+          type: 'object',
+          properties: { street: { type: 'string' }, city: { type: 'string' } },
+        },
       },
-      properties: { name: { type: 'string' }, address: { $ref: '#/$defs/address' } },
+      properties: {
+        name: { type: 'string' },
+        address: { $ref: '#/$defs/address' },
+        kind: { type: 'string' },
+      },
+      allOf: [
+        { anyOf: [{ required: ['name'] }, { required: ['address'] }, { not: { required: ['kind'] } }] },
+      ],
+      if: { properties: { kind: { const: 'business' } }, required: ['kind'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's conditional keyword; this object is never awaited.
+      then: { required: ['name'] },
+      else: { properties: { kind: { type: 'string' } } },
       additionalProperties: false,
     },
     handler: (args) => `Received: ${JSON.stringify(args)}`,

@@ -27,6 +27,12 @@ export interface ToolConfig<Args = Record<string, unknown>> {
   icons?: Icon[];
   /** Task-augmented execution (2025-11-25 tasks, 2026 tasks extension). Default `forbidden`. */
   taskSupport?: TaskSupport;
+  /**
+   * Runs before a task is created, inside the request: input asked here (`ctx.elicit`) comes back
+   * through the request itself (2026: InputRequiredResult rounds), and the task starts only once it is
+   * answered. What it returns is merged into the arguments the handler receives.
+   */
+  prepare?(args: Args, ctx: RequestContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   _meta?: Record<string, unknown>;
   handler(args: Args, ctx: RequestContext): ToolReturn | Promise<ToolReturn>;
 }

@@ -7,8 +7,9 @@ import {
   resultResponse,
 } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { MetaKey } from '../protocol/meta-keys.js';
+import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { supportsFeature } from '../protocol/revisions.js';
+import { missingCapability } from './context.js';
 import type { ServerCore } from './core.js';
 import type { Exchange } from './exchange.js';
 import type { Result } from './handlers/handler-types.js';
@@ -93,6 +94,9 @@ function lookup(core: ServerCore, exchange: Exchange) {
   if (exchange.era === 'modern') {
     const handler = MODERN_METHODS.get(method);
     if (!handler || (MODERN_TASK_METHODS.has(method) && !core.tasks)) throw methodNotFound(method);
+    if (MODERN_TASK_METHODS.has(method) && !core.modernTasksEnabled(exchange)) {
+      throw missingCapability({ extensions: { [TASKS_EXTENSION]: {} } }, 'the tasks extension');
+    }
     return handler;
   }
   const handler = LEGACY_METHODS.get(method);

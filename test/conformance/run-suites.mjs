@@ -19,6 +19,11 @@ const suites = [
     pkg: 'conformance-alpha',
     args: ['--requirements', '2025-11-25'],
   },
+  {
+    label: '0.2.0-alpha.12 --requirements 2026-07-28',
+    pkg: 'conformance-alpha',
+    args: ['--requirements', '2026-07-28'],
+  },
 ];
 
 function ensureTools() {

@@ -1,10 +1,11 @@
 import { ErlmcpError, invalidParams, McpError, methodNotFound } from '../../jsonrpc/errors.js';
 import { isPlainRecord } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
+import { TASKS_EXTENSION } from '../../protocol/meta-keys.js';
 import { supportsFeature } from '../../protocol/revisions.js';
 import type { CallToolResult } from '../../protocol/types.js';
 import { formatIssues } from '../../schema/index.js';
-import { HandlerContext } from '../context.js';
+import { HandlerContext, missingCapability } from '../context.js';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../exchange.js';
 import { type InputChannel, InputRequiredSignal } from '../input-channel.js';
@@ -44,7 +45,27 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
       throw new McpError(ErrorCode.MethodNotFound, `Tool "${name}" must be invoked as a task`);
     }
   }
+  if (exchange.era === 'modern' && taskSupport === 'required' && !core.modernTasksEnabled(exchange)) {
+    throw missingCapability(
+      { extensions: { [TASKS_EXTENSION]: {} } },
+      `the tasks extension (tool "${name}" runs only as a task)`,
+    );
+  }
   if (exchange.era === 'modern' && taskSupport !== 'forbidden' && core.modernTasksEnabled(exchange)) {
+    if (tool.config.prepare) {
+      // Input first, in the request (MRTR); the task starts once `prepare` has everything it asked for.
+      const prepared = await runWithInputs(core, exchange, async (input) => ({
+        prepared: await tool.config.prepare?.(args as never, new HandlerContext(exchange, input)),
+      }));
+      if (prepared.resultType === 'input_required') return prepared;
+      const extras = prepared.prepared as Record<string, unknown>;
+      return startToolTask(
+        core,
+        exchange,
+        (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input, extras),
+        undefined,
+      );
+    }
     return startToolTask(
       core,
       exchange,
@@ -64,6 +85,8 @@ async function executeTool(
   tool: ToolEntry,
   args: Record<string, unknown>,
   input: InputChannel,
+  /** What `prepare` already produced (2026 tasks); otherwise `prepare` runs here first. */
+  prepared?: Record<string, unknown>,
 ): Promise<Result> {
   const validated = tool.input.validate(args);
   // ajv and the common Standard Schemas validate synchronously: skip the microtask then.
@@ -74,7 +97,11 @@ async function executeTool(
   const ctx = new HandlerContext(exchange, input);
   let result: CallToolResult;
   try {
-    const pending = tool.config.handler(parsed.value as never, ctx);
+    let value = parsed.value as Record<string, unknown>;
+    const extras =
+      prepared ?? (tool.config.prepare ? await tool.config.prepare(value as never, ctx) : undefined);
+    if (extras) value = { ...value, ...extras };
+    const pending = tool.config.handler(value as never, ctx);
     const returned = pending instanceof Promise ? await pending : pending;
     result = typeof returned === 'string' ? { content: [{ type: 'text', text: returned }] } : returned;
   } catch (error) {

@@ -7,7 +7,7 @@ import type { Result } from '../handlers/handler-types.js';
 import { LinkInputChannel } from '../input-channel.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import { type TaskBody, TaskManager } from './task-manager.js';
-import type { TaskRecord } from './task-store.js';
+import { type TaskRecord, TERMINAL_STATUSES } from './task-store.js';
 
 function manager(core: ServerCore): TaskManager {
   if (!core.tasks) throw new McpError(-32601, 'Tasks are not enabled on this server');
@@ -114,8 +114,12 @@ export async function getTask(core: ServerCore, exchange: Exchange): Promise<Res
 }
 
 export async function cancelTask(core: ServerCore, exchange: Exchange): Promise<Result> {
-  const record = await manager(core).cancel(exchange.params.taskId, ownerOf(exchange));
-  return exchange.era === 'legacy' ? legacyTask(record) : {};
+  if (exchange.era === 'legacy')
+    return legacyTask(await manager(core).cancel(exchange.params.taskId, ownerOf(exchange)));
+  // 2026: an empty ack, the same for a task that already ended (only unknown ids are an error).
+  const record = await manager(core).get(exchange.params.taskId, ownerOf(exchange));
+  if (!TERMINAL_STATUSES.has(record.status)) await manager(core).cancel(record.taskId, ownerOf(exchange));
+  return {};
 }
 
 /** 2025 `tasks/result`: blocks until terminal, then answers as the original request would have. */

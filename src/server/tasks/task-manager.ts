@@ -11,8 +11,8 @@ export const MAX_TASK_TTL_MS = 86_400_000;
 
 interface RunningTask {
   controller: AbortController;
-  /** 2026: input keys waiting for `tasks/update`. */
-  inputs: Map<string, (value: unknown) => void>;
+  /** 2026: input keys waiting for `tasks/update`, with the request each one asked. */
+  inputs: Map<string, { request: InputRequest; resolve: (value: unknown) => void }>;
   done: Promise<void>;
 }
 
@@ -104,10 +104,10 @@ export class TaskManager {
     const running = this.#running.get(record.taskId);
     if (!running) return;
     for (const [key, value] of Object.entries(responses)) {
-      const resolve = running.inputs.get(key);
-      if (resolve) {
+      const pending = running.inputs.get(key);
+      if (pending) {
         running.inputs.delete(key);
-        resolve(value);
+        pending.resolve(value);
       }
     }
   }
@@ -115,17 +115,22 @@ export class TaskManager {
   /** 2026: an input channel that parks the task in `input_required` until `tasks/update` answers. */
   pollingInput(taskId: string, setStatus: StatusSetter, signal: AbortSignal): InputChannel {
     return {
-      ask: async (request: InputRequest) => {
+      ask: async (request: InputRequest, name?: string) => {
         const running = this.#running.get(taskId);
         if (!running) throw new McpError(-32603, 'Task is not running in this process');
-        const key = `input-${++this.#inputCounter}`;
+        const key = name ?? `input-${++this.#inputCounter}`;
         const answer = new Promise<unknown>((resolve, reject) => {
-          running.inputs.set(key, resolve);
+          running.inputs.set(key, { request, resolve });
           signal.addEventListener('abort', () => reject(signal.reason), { once: true });
         });
-        await setStatus({ status: 'input_required', inputRequests: { [key]: request } });
+        // Every request still unanswered is listed, so parallel asks show up together.
+        await setStatus({ status: 'input_required', inputRequests: pendingRequests(running) });
         const value = await answer;
-        await setStatus({ status: 'working' });
+        await setStatus(
+          running.inputs.size > 0
+            ? { status: 'input_required', inputRequests: pendingRequests(running) }
+            : { status: 'working' },
+        );
         return value;
       },
     };
@@ -171,6 +176,12 @@ export class TaskManager {
   abortAll(): void {
     for (const running of this.#running.values()) running.controller.abort(new Error('Server closing'));
   }
+}
+
+function pendingRequests(running: RunningTask): Record<string, InputRequest> {
+  const requests: Record<string, InputRequest> = {};
+  for (const [key, pending] of running.inputs) requests[key] = pending.request;
+  return requests;
 }
 
 export type StatusSetter = (patch: Partial<Omit<TaskRecord, 'taskId' | 'owner'>>) => Promise<void>;

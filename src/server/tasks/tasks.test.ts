@@ -99,9 +99,15 @@ describe('2026 tasks extension', () => {
     expect(task.result).toMatchObject({ content: [{ type: 'text', text: 'ok=false' }] });
   });
 
-  it('runs synchronously when the client did not declare the extension', async () => {
+  it('runs optional tools synchronously without the extension, and refuses task-only tools with -32021', async () => {
     const { modern } = await harness(setup);
-    const result = (await modern('tools/call', { name: 'must_task' })).result as Record<string, unknown>;
-    expect(result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'done' }] });
+    const plain = (await modern('tools/call', { name: 'plain' })).result as Record<string, unknown>;
+    expect(plain).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'plain' }] });
+    const refused = await modern('tools/call', { name: 'must_task' });
+    expect(refused.error).toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } } },
+    });
+    expect((await modern('tasks/get', { taskId: 'x' })).error).toMatchObject({ code: -32021 });
   });
 });

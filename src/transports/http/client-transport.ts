@@ -6,6 +6,7 @@ import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
 import type { MessageSink, Transport } from '../transport.js';
+import { MCP_NAME_SOURCE } from './mcp-name.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 export interface StreamableHttpClientOptions {
@@ -19,12 +20,6 @@ export interface StreamableHttpClientOptions {
   onDiagnostic?: (message: string) => void;
 }
 
-/** Methods whose `Mcp-Name` header mirrors a body field (2026). */
-const NAME_FIELD: Record<string, 'name' | 'uri'> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-};
 const SAFE_HEADER = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** A header value, Base64-sentinel encoded when it cannot travel as plain ASCII (2026 rule). */
@@ -229,7 +224,7 @@ export class StreamableHttpClientTransport implements Transport {
     if (typeof modern === 'string' && isModernVersion(modern) && message && 'method' in message) {
       headers['mcp-protocol-version'] = modern;
       headers['mcp-method'] = message.method;
-      const field = NAME_FIELD[message.method];
+      const field = MCP_NAME_SOURCE[message.method];
       const name = field ? params?.[field] : undefined;
       if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
       if (message.method === 'tools/call' && typeof name === 'string') {

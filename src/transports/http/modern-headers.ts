@@ -3,15 +3,11 @@ import { isPlainRecord } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
 import type { ServerCore } from '../../server/core.js';
+import { MCP_NAME_SOURCE } from './mcp-name.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-const NAME_SOURCE: Record<string, 'name' | 'uri'> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-};
 const SENTINEL = /^=\?base64\?(.*)\?=$/;
 // Canonical Base64 only: whole quads, padding only at the end.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -60,7 +56,7 @@ export function checkModernHeaders(
   if (methodHeader === undefined) throw mismatch('missing Mcp-Method header');
   if (methodHeader !== method)
     throw mismatch(`Mcp-Method header '${methodHeader}' does not match body method '${method}'`);
-  const source = NAME_SOURCE[method];
+  const source = MCP_NAME_SOURCE[method];
   if (source) {
     const raw = header(headers, 'mcp-name');
     if (raw === undefined) throw mismatch('missing Mcp-Name header');
