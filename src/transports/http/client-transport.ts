@@ -43,6 +43,8 @@ export class StreamableHttpClientTransport implements Transport {
   #closed = false;
   readonly #inFlight = new Map<RequestId, AbortController>();
   readonly #background = new AbortController();
+  /** Set once the server turned out to speak only the 2024-11-05 HTTP+SSE transport. */
+  #legacyPostUrl: URL | undefined;
   /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
   readonly #toolHeaders = new Map<string, ParamHeader[]>();
 
@@ -95,6 +97,10 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   async #post(message: JsonRpcMessage): Promise<void> {
+    if (this.#legacyPostUrl) {
+      await this.#postLegacy(message);
+      return;
+    }
     const id = 'id' in message && 'method' in message ? message.id : undefined;
     const controller = new AbortController();
     if (id !== undefined) this.#inFlight.set(id, controller);
@@ -122,6 +128,17 @@ export class StreamableHttpClientTransport implements Transport {
       const body = parseJson(text);
       if (response.ok && body !== undefined) {
         this.#deliver(body);
+        return;
+      }
+      // An `initialize` refused without a 2026 error: maybe the old HTTP+SSE transport lives here.
+      const isInitialize = 'method' in message && message.method === 'initialize';
+      if (
+        isInitialize &&
+        [400, 404, 405].includes(response.status) &&
+        !isModernError(body) &&
+        (await this.#openLegacy())
+      ) {
+        await this.#postLegacy(message);
         return;
       }
       if (id !== undefined) this.#deliverError(id, response.status, body);
@@ -185,6 +202,82 @@ export class StreamableHttpClientTransport implements Transport {
         message: 'The server closed the response stream before answering',
       },
     });
+  }
+
+  /**
+   * 2024-11-05 HTTP+SSE: GET the URL as an SSE stream whose first `endpoint` event names where to POST;
+   * every answer then arrives on that stream. Resolves false when the URL is not such an endpoint.
+   */
+  async #openLegacy(): Promise<boolean> {
+    let response: Response;
+    try {
+      response = await this.#fetch(this.#url, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', ...this.options.headers },
+        signal: this.#background.signal,
+      });
+    } catch {
+      return false;
+    }
+    if (
+      !response.ok ||
+      !(response.headers.get('content-type') ?? '').includes('text/event-stream') ||
+      !response.body
+    ) {
+      await response.body?.cancel();
+      return false;
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const parser = new SseParser((event) => {
+        if (event.event === 'endpoint' && !settled) {
+          settled = true;
+          this.#legacyPostUrl = new URL(event.data, this.#url);
+          resolve(true);
+        } else if ((event.event === undefined || event.event === 'message') && event.data) {
+          const value = parseJson(event.data);
+          if (value !== undefined) this.#deliver(value);
+        }
+      });
+      void (async () => {
+        try {
+          for (;;) {
+            const chunk = await reader.read();
+            if (chunk.done) break;
+            parser.push(chunk.value);
+          }
+        } catch {
+          // The stream ended: the connection is gone.
+        }
+        if (!settled) resolve(false);
+        else if (!this.#closed) void this.close();
+      })();
+    });
+  }
+
+  async #postLegacy(message: JsonRpcMessage): Promise<void> {
+    const id = 'id' in message && 'method' in message ? message.id : undefined;
+    try {
+      const response = await this.#fetch(this.#legacyPostUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.options.headers },
+        body: JSON.stringify(message),
+      });
+      await response.body?.cancel();
+      if (!response.ok && id !== undefined) this.#deliverError(id, response.status, undefined);
+    } catch (error) {
+      if (id !== undefined) {
+        this.#sink?.onMessage({
+          jsonrpc: '2.0',
+          id,
+          error: {
+            code: ErrorCode.InternalError,
+            message: `HTTP request failed: ${(error as Error).message}`,
+          },
+        });
+      }
+    }
   }
 
   /** The 2025 GET stream: server messages outside requests, or the resumption of a broken stream. */
@@ -294,6 +387,12 @@ export class StreamableHttpClientTransport implements Transport {
       error: error ?? { code: ErrorCode.InternalError, message: `HTTP ${status} from the MCP server` },
     });
   }
+}
+
+/** A 2026 server answers a refused request with one of these: then it is not a legacy server. */
+function isModernError(body: unknown): boolean {
+  const code = isPlainRecord(body) && isPlainRecord(body.error) ? body.error.code : undefined;
+  return code === -32020 || code === -32021 || code === -32022 || code === -32601;
 }
 
 function parseJson(text: string): unknown {

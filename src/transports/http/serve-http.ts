@@ -1,10 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { McpServer } from '../../server/mcp-server.js';
+import { createLegacySseHandler } from './legacy-sse.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { createStreamableHttpHandler, type HttpHandler } from './streamable-http-handler.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
+  /**
+   * The deprecated 2024-11-05 HTTP+SSE endpoints for old clients (GET `ssePath`, POST `messagesPath`).
+   * Default `{ ssePath: '/sse', messagesPath: '/messages' }`; `false` turns them off.
+   */
+  legacySse?: { ssePath: string; messagesPath: string } | false;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   host?: string;
   /** Port; 0 picks a free one. Default 3000. */
@@ -23,9 +29,22 @@ export interface HttpServerHandle {
 export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
   const path = options.path ?? HTTP_DEFAULTS.path;
   const handler = createStreamableHttpHandler(mcp, options);
+  const legacyPaths =
+    options.legacySse === false
+      ? undefined
+      : (options.legacySse ?? { ssePath: '/sse', messagesPath: '/messages' });
+  const legacy = legacyPaths ? createLegacySseHandler(mcp, legacyPaths.messagesPath, options) : undefined;
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
+    if (legacy && legacyPaths && req.method === 'GET' && pathname === legacyPaths.ssePath) {
+      void legacy.stream(req, res);
+      return;
+    }
+    if (legacy && legacyPaths && req.method === 'POST' && pathname === legacyPaths.messagesPath) {
+      void legacy.message(req, res);
+      return;
+    }
     if (pathname !== path) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
@@ -55,6 +74,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     close() {
       closing ??= (async () => {
         await handler.close();
+        await legacy?.close();
         await mcp.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErlmcpError } from '../../jsonrpc/errors.js';
+import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { McpServer } from '../../server/mcp-server.js';
+import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
+import type { MessageSink, Transport } from '../transport.js';
+import { sendError } from './http-responses.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { SSE_HEADERS } from './sse-stream.js';
+
+/**
+ * The deprecated HTTP+SSE transport of 2024-11-05, for old clients: GET opens an SSE stream whose
+ * first event names the POST endpoint; every message the client POSTs there is answered on the stream.
+ * Each stream is one connection to the server (a MessageConnection), so both eras' core applies.
+ */
+class SseConnectionTransport implements Transport {
+  #sink: MessageSink | undefined;
+  #closed = false;
+  readonly #keepAlive: NodeJS.Timeout;
+
+  constructor(
+    private readonly res: ServerResponse,
+    keepAliveMs: number,
+  ) {
+    this.#keepAlive = setInterval(() => res.write(SSE_KEEP_ALIVE), keepAliveMs);
+    this.#keepAlive.unref();
+    res.once('close', () => void this.close());
+  }
+
+  start(sink: MessageSink): void {
+    this.#sink = sink;
+  }
+
+  receive(value: unknown): void {
+    this.#sink?.onMessage(value);
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'SSE stream is closed');
+    this.res.write(encodeSseEvent({ event: 'message', data: JSON.stringify(message) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#keepAlive);
+    this.res.end();
+    this.#sink?.onClose();
+  }
+}
+
+export interface LegacySseHandler {
+  /** GET: opens a stream. */
+  stream(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** POST `?sessionId=`: one message for that stream. */
+  message(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `messagesPath` is what the `endpoint` event tells clients to POST to. */
+export function createLegacySseHandler(
+  server: McpServer,
+  messagesPath: string,
+  options: HttpTransportOptions = {},
+): LegacySseHandler {
+  const streams = new Map<string, SseConnectionTransport>();
+  const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
+  const keepAliveMs = options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs;
+  const guard = (req: IncomingMessage, res: ServerResponse) => {
+    if (
+      !isAllowedHost(req.headers.host, options.allowedHosts) ||
+      !isAllowedOrigin(req.headers.origin, options.allowedOrigins)
+    ) {
+      sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host or Origin not allowed');
+      return false;
+    }
+    return true;
+  };
+  return {
+    async stream(req, res) {
+      if (!guard(req, res)) return;
+      const id = randomUUID();
+      res.writeHead(200, SSE_HEADERS);
+      res.write(encodeSseEvent({ event: 'endpoint', data: `${messagesPath}?sessionId=${id}` }));
+      const transport = new SseConnectionTransport(res, keepAliveMs);
+      streams.set(id, transport);
+      res.once('close', () => streams.delete(id));
+      await server.connect(transport);
+    },
+    async message(req, res) {
+      if (!guard(req, res)) return;
+      const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId');
+      const transport = id ? streams.get(id) : undefined;
+      if (!transport) {
+        sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown or missing sessionId');
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse((await readBody(req, maxBodyBytes)).toString('utf8'));
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) sendError(res, 413, ErrorCode.InvalidRequest, error.message);
+        else sendError(res, 400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');
+        return;
+      }
+      res.writeHead(202).end('Accepted');
+      transport.receive(value);
+    },
+    async close() {
+      await Promise.all([...streams.values()].map((transport) => transport.close()));
+    },
+  };
+}
