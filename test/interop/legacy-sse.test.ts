@@ -9,7 +9,11 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { Client } from '../../src/client/client.js';
-import { type HttpServerHandle, serveHttp, StreamableHttpClientTransport } from '../../src/transports/http/index.js';
+import {
+  type HttpServerHandle,
+  StreamableHttpClientTransport,
+  serveHttp,
+} from '../../src/transports/http/index.js';
 import { contentText } from '../support/wait.js';
 
 let http: HttpServerHandle;
@@ -23,12 +27,19 @@ afterAll(async () => {
 describe('legacy HTTP+SSE server endpoints', () => {
   it('serve the SDK v1 SSEClientTransport: initialize, tools, a server→client request', async () => {
     const client = new V1Client({ name: 'old', version: '1' }, { capabilities: { elicitation: {} } });
-    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { username: 'old', email: 'o' } }));
+    client.setRequestHandler(ElicitRequestSchema, async () => ({
+      action: 'accept',
+      content: { username: 'old', email: 'o' },
+    }));
     await client.connect(new SSEClientTransport(new URL(http.url.replace(/\/mcp$/, '/sse'))));
     try {
       expect(client.getServerVersion()?.name).toBe('erlmcp-everything');
-      expect(contentText(await client.callTool({ name: 'echo', arguments: { message: 'sse' } }))).toBe('Echo: sse');
-      expect(contentText(await client.callTool({ name: 'test_elicitation', arguments: { message: 'm' } }))).toContain('action=accept');
+      expect(contentText(await client.callTool({ name: 'echo', arguments: { message: 'sse' } }))).toBe(
+        'Echo: sse',
+      );
+      expect(
+        contentText(await client.callTool({ name: 'test_elicitation', arguments: { message: 'm' } })),
+      ).toContain('action=accept');
     } finally {
       await client.close();
     }
