@@ -41,10 +41,12 @@ export type { Registered } from './server/registry.js';
 export { MemoryTaskStore } from './server/tasks/memory-task-store.js';
 export type { TaskRecord, TaskStatus, TaskStore } from './server/tasks/task-store.js';
 export {
+  createLegacySseHandler,
   createStreamableHttpHandler,
   type EventStore,
   expressHandler,
   fastifyHandler,
+  fetchHandler,
   type HttpServerHandle,
   type HttpTransportOptions,
   MemoryEventStore,

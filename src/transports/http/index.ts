@@ -5,6 +5,7 @@ export {
   StreamableHttpClientTransport,
 } from './client-transport.js';
 export { type EventStore, MemoryEventStore } from './event-store.js';
+export { fetchHandler } from './fetch-adapter.js';
 export { createLegacySseHandler, type LegacySseHandler } from './legacy-sse.js';
 export { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 export { type HttpServerHandle, type ServeHttpOptions, serveHttp } from './serve-http.js';
