@@ -5,10 +5,28 @@ import { type HttpServerHandle, serveHttp } from './serve-http.js';
 
 let http: HttpServerHandle;
 let url: URL;
+let cancelled = 0;
+
+async function waitForCancel(): Promise<void> {
+  for (let i = 0; i < 200 && cancelled === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 beforeAll(async () => {
   const server = new McpServer({ name: 'http-bad-input', version: '1', onDiagnostic: () => {} });
   server.tool('echo', { handler: () => 'ok' });
+  server.tool('waits', {
+    handler: async (_args, ctx) => {
+      await ctx.log('info', 'started');
+      await new Promise((resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => {
+          cancelled++;
+          reject(new Error('aborted'));
+        });
+        setTimeout(resolve, 5000);
+      });
+      return 'finished';
+    },
+  });
   server.tool('brief', {
     handler: async (_args, ctx) => {
       await ctx.log('info', 'one');
@@ -170,6 +188,92 @@ describe('Streamable HTTP: bad input gets the spec status and leaves other sessi
     );
     expect([ping.status, errorCode(ping)]).toEqual([404, -32601]);
     expect((await send('GET', { accept: 'text/event-stream' })).status).toBe(405);
+  });
+
+  it('accepts a batch only in a 2025-03-26 session and answers it as one JSON array', async () => {
+    const init = await post({ ...INIT, params: { ...INIT.params, protocolVersion: '2025-03-26' } });
+    const old = init.headers['mcp-session-id'] as string;
+    const batch = [
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 'a', method: 'ping' },
+      { jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'echo' } },
+      { jsonrpc: '2.0', id: 'c', method: 'no/such' },
+    ];
+    const reply = await post(batch, { 'mcp-session-id': old, 'mcp-protocol-version': '2025-03-26' });
+    expect(reply.status).toBe(200);
+    const answers = JSON.parse(reply.body) as { id: string; result?: unknown; error?: { code: number } }[];
+    expect(answers.map((answer) => answer.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(answers.find((answer) => answer.id === 'c')?.error?.code).toBe(-32601);
+    const modern = await openSession();
+    expect((await post(batch.slice(1), { 'mcp-session-id': modern })).status).toBe(400);
+  });
+
+  it('2025: a client that disconnects mid-stream does not cancel; the session lives on and the result can be resumed', async () => {
+    const id = await openSession();
+    const eventId = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: JSON_AND_SSE, 'mcp-session-id': id },
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          res.once('data', (chunk: string) => {
+            const primed = /id: (\S+)/.exec(chunk)?.[1];
+            res.destroy();
+            if (primed) resolve(primed);
+            else reject(new Error(`no event id in ${chunk}`));
+          });
+        },
+      );
+      req.on('error', () => {});
+      req.end(JSON.stringify({ jsonrpc: '2.0', id: 30, method: 'tools/call', params: { name: 'brief' } }));
+    });
+    const resumed = await send('GET', {
+      accept: 'text/event-stream',
+      'mcp-session-id': id,
+      'last-event-id': eventId,
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toContain('"id":30');
+    expect((await post({ jsonrpc: '2.0', id: 31, method: 'ping' }, { 'mcp-session-id': id })).status).toBe(
+      200,
+    );
+  });
+
+  it('2026: closing the stream cancels the request', async () => {
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/logLevel': 'info',
+    };
+    const headers = {
+      'content-type': 'application/json',
+      accept: JSON_AND_SSE,
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 'waits',
+    };
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(url, { method: 'POST', headers }, (res) => {
+        res.once('data', () => {
+          res.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 40,
+          method: 'tools/call',
+          params: { name: 'waits', _meta: meta },
+        }),
+      );
+    });
+    await waitForCancel();
+    expect(cancelled).toBe(1);
   });
 
   it('cuts off a reader that falls too far behind on SSE, keeping memory bounded', async () => {

@@ -150,7 +150,18 @@ export function createStreamableHttpHandler(
       }
     }
     if (Array.isArray(value)) {
-      sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: JSON-RPC batches are not supported');
+      // Only 2025-03-26 had JSON-RPC batching; later revisions dropped it.
+      const session = sessions.get(header(req, 'mcp-session-id') ?? '');
+      if (!session || session.record.protocolVersion !== '2025-03-26' || value.length === 0) {
+        sendError(
+          res,
+          400,
+          ErrorCode.InvalidRequest,
+          'Invalid Request: JSON-RPC batches exist only in 2025-03-26 sessions',
+        );
+        return;
+      }
+      await handleBatch(session, res, value);
       return;
     }
     const message = classify(value);
@@ -271,6 +282,54 @@ export function createStreamableHttpHandler(
       return;
     }
     await runLegacyRequest(session, res, message as JsonRpcRequest);
+  }
+
+  /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
+  async function handleBatch(session: HttpSession, res: ServerResponse, batch: unknown[]): Promise<void> {
+    session.touch();
+    // Batched requests answer as JSON, so their related messages go to the session's GET stream.
+    const link: PeerLink = {
+      notify: (notification) => session.standalone?.send(notification),
+      request: (method, params, options) => {
+        const stream = session.standalone;
+        if (!stream?.attached)
+          return Promise.reject(invalidParams(`${method} needs the session's GET stream open`));
+        const id = session.outbound.nextId();
+        const answer = session.outbound.track(id, { timeoutMs: options.timeoutMs, signal: options.signal });
+        stream.send({ jsonrpc: '2.0', id, method, params });
+        return answer;
+      },
+    };
+    const pending: Promise<JsonRpcMessage | undefined>[] = [];
+    for (const item of batch) {
+      const message = classify(item);
+      if (message.kind === 'invalid') {
+        pending.push(
+          Promise.resolve(
+            errorResponse(message.id, {
+              code: ErrorCode.InvalidRequest,
+              message: `Invalid Request: ${message.reason}`,
+            }),
+          ),
+        );
+      } else if (message.kind === 'response') session.outbound.resolve(message.message);
+      else if (message.kind === 'notification') onLegacyNotification(session, message.message);
+      else {
+        const abort = new LazyAbort();
+        session.inFlight.set(message.message.id, abort);
+        pending.push(
+          runRequest(
+            core,
+            message.message,
+            { link, session: session.record, principal: undefined },
+            abort,
+          ).finally(() => session.inFlight.delete(message.message.id)),
+        );
+      }
+    }
+    const responses = (await Promise.all(pending)).filter((response) => response !== undefined);
+    if (responses.length === 0) res.writeHead(202).end();
+    else sendJson(res, 200, responses);
   }
 
   function initialize(res: ServerResponse, request: JsonRpcRequest): void {
