@@ -22,3 +22,4 @@ const http = createServer((req, res) => {
 http.listen(0, '127.0.0.1', () =>
   console.log(`URL http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`),
 );
+process.once('SIGINT', () => process.exit(0));
