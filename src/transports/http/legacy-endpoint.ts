@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalidParams } from '../../jsonrpc/errors.js';
+import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
+import {
+  classify,
+  errorResponse,
+  isPlainRecord,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  resultResponse,
+} from '../../jsonrpc/message.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ClientCapabilities, Implementation, RequestId } from '../../protocol/types.js';
+import { isSupportedVersion, negotiateLegacyVersion } from '../../protocol/versions.js';
+import type { ServerCore } from '../../server/core.js';
+import type { PeerLink } from '../../server/exchange.js';
+import { initializeResult } from '../../server/handlers/lifecycle.js';
+import { RequestCancelled, runRequest } from '../../server/request-runner.js';
+import { MemoryEventStore } from './event-store.js';
+import { sendError, sendJson } from './http-responses.js';
+import { HttpSession } from './http-session.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
+import { header } from './request-headers.js';
+import { RequestResponder } from './request-responder.js';
+import { SseStream, type SseStreamOptions } from './sse-stream.js';
+
+export interface LegacyEndpoint {
+  /** A 2025 POST: initialize, a message for a session, or a 2025-03-26 batch. */
+  post(req: IncomingMessage, res: ServerResponse, message: JsonRpcMessage): Promise<void>;
+  batch(req: IncomingMessage, res: ServerResponse, batch: unknown[]): Promise<void>;
+  /** GET: the session's stream, or a resumption after Last-Event-ID. */
+  get(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** DELETE: ends the session. */
+  delete(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The 2025-era half of the Streamable HTTP endpoint: sessions (`Mcp-Session-Id`), their streams and
+ * resumption, server→client requests answered by later POSTs, and the idle-session sweeper.
+ */
+export function createLegacyEndpoint(
+  core: ServerCore,
+  options: HttpTransportOptions,
+  streamLimits: Omit<SseStreamOptions, 'resumable'>,
+): LegacyEndpoint {
+  const sessions = new Map<string, HttpSession>();
+  const store = options.eventStore ?? new MemoryEventStore();
+  const responseMode = options.responseMode ?? 'auto';
+  const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const session of sessions.values())
+        if (session.idleFor(now) > idleMs) endSession(session, 'idle timeout');
+    },
+    Math.min(idleMs, 60_000),
+  );
+  sweeper.unref();
+
+  function endSession(session: HttpSession, reason: string): void {
+    sessions.delete(session.id);
+    core.sessions.delete(session.handle);
+    session.close(reason);
+    store.forget(session.id);
+  }
+
+  async function handleLegacy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    message: JsonRpcMessage,
+  ): Promise<void> {
+    const sessionHeader = header(req, 'mcp-session-id');
+    if ('method' in message && message.method === 'initialize' && 'id' in message) {
+      if (sessionHeader !== undefined) {
+        sendError(
+          res,
+          400,
+          ErrorCode.InvalidRequest,
+          'Invalid Request: initialize must not carry Mcp-Session-Id',
+          message.id,
+        );
+        return;
+      }
+      initialize(res, message as JsonRpcRequest);
+      return;
+    }
+    if (sessionHeader === undefined) {
+      sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
+      return;
+    }
+    const session = sessions.get(sessionHeader);
+    if (!session) {
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      return;
+    }
+    const version = header(req, 'mcp-protocol-version');
+    if (version !== undefined && !isSupportedVersion(version)) {
+      sendError(
+        res,
+        400,
+        ErrorCode.InvalidRequest,
+        `Bad Request: unsupported MCP-Protocol-Version ${version}`,
+      );
+      return;
+    }
+    session.touch();
+    if (!('method' in message)) {
+      session.outbound.resolve(message);
+      res.writeHead(202).end();
+      return;
+    }
+    if (!('id' in message)) {
+      onLegacyNotification(session, message);
+      res.writeHead(202).end();
+      return;
+    }
+    await runLegacyRequest(session, res, message as JsonRpcRequest);
+  }
+
+  /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
+  async function handleBatch(session: HttpSession, res: ServerResponse, batch: unknown[]): Promise<void> {
+    session.touch();
+    // Batched requests answer as JSON, so their related messages go to the session's GET stream.
+    const link: PeerLink = {
+      notify: (notification) => session.standalone?.send(notification),
+      request: (method, params, options) => {
+        const stream = session.standalone;
+        if (!stream?.attached)
+          return Promise.reject(invalidParams(`${method} needs the session's GET stream open`));
+        const id = session.outbound.nextId();
+        const answer = session.outbound.track(id, { timeoutMs: options.timeoutMs, signal: options.signal });
+        stream.send({ jsonrpc: '2.0', id, method, params });
+        return answer;
+      },
+    };
+    const pending: Promise<JsonRpcMessage | undefined>[] = [];
+    for (const item of batch) {
+      const message = classify(item);
+      if (message.kind === 'invalid') {
+        pending.push(
+          Promise.resolve(
+            errorResponse(message.id, {
+              code: ErrorCode.InvalidRequest,
+              message: `Invalid Request: ${message.reason}`,
+            }),
+          ),
+        );
+      } else if (message.kind === 'response') session.outbound.resolve(message.message);
+      else if (message.kind === 'notification') onLegacyNotification(session, message.message);
+      else {
+        const abort = new LazyAbort();
+        session.inFlight.set(message.message.id, abort);
+        pending.push(
+          runRequest(
+            core,
+            message.message,
+            { link, session: session.record, principal: undefined },
+            abort,
+          ).finally(() => session.inFlight.delete(message.message.id)),
+        );
+      }
+    }
+    const responses = (await Promise.all(pending)).filter((response) => response !== undefined);
+    if (responses.length === 0) res.writeHead(202).end();
+    else sendJson(res, 200, responses);
+  }
+
+  function initialize(res: ServerResponse, request: JsonRpcRequest): void {
+    const params = request.params ?? {};
+    if (
+      typeof params.protocolVersion !== 'string' ||
+      !isPlainRecord(params.capabilities) ||
+      !isPlainRecord(params.clientInfo)
+    ) {
+      sendJson(
+        res,
+        200,
+        errorResponse(
+          request.id,
+          invalidParams('initialize needs protocolVersion, capabilities and clientInfo').toJson(),
+        ),
+      );
+      return;
+    }
+    const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
+    const session = new HttpSession({
+      id: randomUUID(),
+      protocolVersion,
+      clientInfo: params.clientInfo as unknown as Implementation,
+      clientCapabilities: params.capabilities as ClientCapabilities,
+      logLevel: undefined,
+      initialized: false,
+      subscriptions: new Set(),
+    });
+    sessions.set(session.id, session);
+    core.sessions.add(session.handle);
+    sendJson(res, 200, resultResponse(request.id, initializeResult(core, protocolVersion)), {
+      'mcp-session-id': session.id,
+    });
+  }
+
+  function onLegacyNotification(session: HttpSession, message: JsonRpcNotification): void {
+    if (message.method === 'notifications/initialized') session.record.initialized = true;
+    if (message.method === 'notifications/cancelled') {
+      const id = message.params?.requestId as RequestId | undefined;
+      if (id !== undefined) session.inFlight.get(id)?.abort(new RequestCancelled('cancelled by the client'));
+    }
+  }
+
+  async function runLegacyRequest(
+    session: HttpSession,
+    res: ServerResponse,
+    request: JsonRpcRequest,
+  ): Promise<void> {
+    if (session.inFlight.has(request.id)) {
+      sendJson(
+        res,
+        200,
+        errorResponse(request.id, {
+          code: ErrorCode.InvalidRequest,
+          message: `Request id ${String(request.id)} is already in flight`,
+        }),
+      );
+      return;
+    }
+    const abort = new LazyAbort();
+    session.inFlight.set(request.id, abort);
+    const responder = new RequestResponder(res, responseMode, () => {
+      const stream = new SseStream(session.nextStreamId(), {
+        ...streamLimits,
+        resumable: { store, sessionId: session.id },
+      });
+      session.streams.set(stream.id, stream);
+      return stream;
+    });
+    const link: PeerLink = {
+      notify: (notification, relatedTo) =>
+        relatedTo === undefined ? session.standalone?.send(notification) : responder.send(notification),
+      request: (method, params, options) => {
+        const id = session.outbound.nextId();
+        const answer = session.outbound.track(id, {
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          onCancel: (reason) =>
+            responder.send({
+              jsonrpc: '2.0',
+              method: 'notifications/cancelled',
+              params: { requestId: id, reason: String(reason) },
+            }),
+        });
+        responder.send({ jsonrpc: '2.0', id, method, params });
+        return answer;
+      },
+      closeStream: () => responder.disconnect(),
+    };
+    try {
+      const response = await runRequest(
+        core,
+        request,
+        { link, session: session.record, principal: undefined },
+        abort,
+      );
+      if (response) responder.finish(response);
+      else if (!res.headersSent) res.writeHead(204).end();
+    } finally {
+      session.inFlight.delete(request.id);
+      if (responder.stream) session.streams.delete(responder.stream.id);
+      session.touch();
+    }
+  }
+
+  async function handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+      sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
+      return;
+    }
+    const sessionHeader = header(req, 'mcp-session-id');
+    // A 2026 server has no GET stream; 2025 clients reach it with their session id.
+    if (sessionHeader === undefined) {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const session = sessions.get(sessionHeader);
+    if (!session) {
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      return;
+    }
+    session.touch();
+    const lastEventId = header(req, 'last-event-id');
+    if (lastEventId !== undefined) {
+      const replay = store.replay(session.id, lastEventId);
+      if (!replay) {
+        sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown Last-Event-ID for this session');
+        return;
+      }
+      const live =
+        session.streams.get(replay.streamId) ??
+        (session.standalone?.id === replay.streamId ? session.standalone : undefined);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      });
+      if (live && !live.ended) {
+        live.attach(res);
+        live.replay(replay.events);
+      } else {
+        const finished = new SseStream(replay.streamId, streamLimits);
+        finished.attach(res);
+        finished.replay(replay.events);
+        finished.end();
+      }
+      return;
+    }
+    if (session.standalone?.attached) {
+      sendError(
+        res,
+        409,
+        ErrorCode.InvalidRequest,
+        'Conflict: a GET stream is already open for this session',
+      );
+      return;
+    }
+    const stream = new SseStream(session.nextStreamId(), {
+      ...streamLimits,
+      resumable: { store, sessionId: session.id },
+    });
+    session.standalone = stream;
+    stream.open(res);
+  }
+
+  async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionHeader = header(req, 'mcp-session-id');
+    if (sessionHeader === undefined) {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const session = sessions.get(sessionHeader);
+    if (!session) {
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      return;
+    }
+    endSession(session, 'session deleted by the client');
+    res.writeHead(200).end();
+  }
+
+  return {
+    post: handleLegacy,
+    batch: async (req, res, value) => {
+      // Only 2025-03-26 had JSON-RPC batching; later revisions dropped it.
+      const session = sessions.get(header(req, 'mcp-session-id') ?? '');
+      if (session?.record.protocolVersion !== '2025-03-26' || value.length === 0) {
+        sendError(
+          res,
+          400,
+          ErrorCode.InvalidRequest,
+          'Invalid Request: JSON-RPC batches exist only in 2025-03-26 sessions',
+        );
+        return;
+      }
+      await handleBatch(session, res, value);
+    },
+    get: handleGet,
+    delete: handleDelete,
+    close() {
+      clearInterval(sweeper);
+      for (const session of [...sessions.values()]) endSession(session, 'server closing');
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
+import { MetaKey } from '../../protocol/meta-keys.js';
+import { isLegacyVersion, isModernVersion } from '../../protocol/versions.js';
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function acceptsBoth(accept: string): boolean {
+  const lower = accept.toLowerCase();
+  if (lower.includes('*/*')) return true;
+  return lower.includes('application/json') && lower.includes('text/event-stream');
+}
+
+/** 2026 when the body carries the `_meta` envelope or the header names a 2026 revision. */
+export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): boolean {
+  const headerVersion = header(req, 'mcp-protocol-version');
+  if (headerVersion !== undefined && isModernVersion(headerVersion)) return true;
+  if (headerVersion !== undefined && isLegacyVersion(headerVersion)) return false;
+  const params = 'params' in message ? message.params : undefined;
+  const meta = params && isPlainRecord(params._meta) ? params._meta : undefined;
+  return meta?.[MetaKey.protocolVersion] !== undefined;
+}
