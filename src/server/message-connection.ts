@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { ErlmcpError, invalidParams, invalidRequest } from '../jsonrpc/errors.js';
+import { ErlmcpError, invalidRequest } from '../jsonrpc/errors.js';
 import { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import {
   classify,
@@ -13,12 +12,11 @@ import {
 import { PendingRequests } from '../jsonrpc/pending-requests.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
-import type { ClientCapabilities, Implementation, RequestId } from '../protocol/types.js';
-import { negotiateLegacyVersion } from '../protocol/versions.js';
+import type { RequestId } from '../protocol/types.js';
 import type { FrameError, Transport } from '../transports/transport.js';
 import type { ServerCore, SessionHandle } from './core.js';
 import type { LegacySession, PeerLink } from './exchange.js';
-import { initializeResult } from './handlers/lifecycle.js';
+import { openLegacySession } from './open-session.js';
 import { RequestCancelled, runRequest } from './request-runner.js';
 
 /**
@@ -143,32 +141,15 @@ export class MessageConnection {
       this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
       return;
     }
-    const params = request.params ?? {};
-    const problem =
-      typeof params.protocolVersion !== 'string'
-        ? 'params.protocolVersion must be a string'
-        : !isPlainRecord(params.capabilities)
-          ? 'params.capabilities must be an object'
-          : !isPlainRecord(params.clientInfo) || typeof params.clientInfo.name !== 'string'
-            ? 'params.clientInfo must be an object with a name'
-            : undefined;
-    if (problem) {
-      this.#send(errorResponse(request.id, invalidParams(problem).toJson()));
+    const opened = openLegacySession(this.core, request.params ?? {});
+    if ('error' in opened) {
+      this.#send(errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
-    this.#session = {
-      id: randomUUID(),
-      protocolVersion,
-      clientInfo: params.clientInfo as unknown as Implementation,
-      clientCapabilities: params.capabilities as ClientCapabilities,
-      logLevel: undefined,
-      initialized: false,
-      subscriptions: new Set(),
-    };
+    this.#session = opened.session;
     this.#handle = { session: this.#session, link: this.#link };
     this.core.sessions.add(this.#handle);
-    this.#send(resultResponse(request.id, initializeResult(this.core, protocolVersion)));
+    this.#send(resultResponse(request.id, opened.result));
   }
 
   #onNotification(message: JsonRpcNotification): void {

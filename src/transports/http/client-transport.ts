@@ -143,16 +143,7 @@ export class StreamableHttpClientTransport implements Transport {
       }
       if (id !== undefined) this.#deliverError(id, response.status, body);
     } catch (error) {
-      if (id !== undefined && !controller.signal.aborted) {
-        this.#sink?.onMessage({
-          jsonrpc: '2.0',
-          id,
-          error: {
-            code: ErrorCode.InternalError,
-            message: `HTTP request failed: ${(error as Error).message}`,
-          },
-        });
-      }
+      if (id !== undefined && !controller.signal.aborted) this.#failRequest(id, error);
     } finally {
       if (id !== undefined) this.#inFlight.delete(id);
     }
@@ -267,16 +258,7 @@ export class StreamableHttpClientTransport implements Transport {
       await response.body?.cancel();
       if (!response.ok && id !== undefined) this.#deliverError(id, response.status, undefined);
     } catch (error) {
-      if (id !== undefined) {
-        this.#sink?.onMessage({
-          jsonrpc: '2.0',
-          id,
-          error: {
-            code: ErrorCode.InternalError,
-            message: `HTTP request failed: ${(error as Error).message}`,
-          },
-        });
-      }
+      if (id !== undefined) this.#failRequest(id, error);
     }
   }
 
@@ -371,6 +353,15 @@ export class StreamableHttpClientTransport implements Transport {
       }
       this.#toolHeaders.set(tool.name, headers);
       return true;
+    });
+  }
+
+  /** The request never got an HTTP answer (network failure): its caller gets an error, not a hang. */
+  #failRequest(id: RequestId, error: unknown): void {
+    this.#sink?.onMessage({
+      jsonrpc: '2.0',
+      id,
+      error: { code: ErrorCode.InternalError, message: `HTTP request failed: ${(error as Error).message}` },
     });
   }
 

@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
   classify,
   errorResponse,
-  isPlainRecord,
   type JsonRpcMessage,
   type JsonRpcNotification,
   type JsonRpcRequest,
   resultResponse,
 } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { ClientCapabilities, Implementation, RequestId } from '../../protocol/types.js';
-import { isSupportedVersion, negotiateLegacyVersion } from '../../protocol/versions.js';
+import type { RequestId } from '../../protocol/types.js';
+import { isSupportedVersion } from '../../protocol/versions.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
-import { initializeResult } from '../../server/handlers/lifecycle.js';
+import { openLegacySession } from '../../server/open-session.js';
 import { RequestCancelled, runRequest } from '../../server/request-runner.js';
 import { MemoryEventStore } from './event-store.js';
 import { sendError, sendJson } from './http-responses.js';
@@ -169,37 +167,15 @@ export function createLegacyEndpoint(
   }
 
   function initialize(res: ServerResponse, request: JsonRpcRequest): void {
-    const params = request.params ?? {};
-    if (
-      typeof params.protocolVersion !== 'string' ||
-      !isPlainRecord(params.capabilities) ||
-      !isPlainRecord(params.clientInfo)
-    ) {
-      sendJson(
-        res,
-        200,
-        errorResponse(
-          request.id,
-          invalidParams('initialize needs protocolVersion, capabilities and clientInfo').toJson(),
-        ),
-      );
+    const opened = openLegacySession(core, request.params ?? {});
+    if ('error' in opened) {
+      sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
-    const session = new HttpSession({
-      id: randomUUID(),
-      protocolVersion,
-      clientInfo: params.clientInfo as unknown as Implementation,
-      clientCapabilities: params.capabilities as ClientCapabilities,
-      logLevel: undefined,
-      initialized: false,
-      subscriptions: new Set(),
-    });
+    const session = new HttpSession(opened.session);
     sessions.set(session.id, session);
     core.sessions.add(session.handle);
-    sendJson(res, 200, resultResponse(request.id, initializeResult(core, protocolVersion)), {
-      'mcp-session-id': session.id,
-    });
+    sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
   }
 
   function onLegacyNotification(session: HttpSession, message: JsonRpcNotification): void {
