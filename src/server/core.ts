@@ -1,3 +1,4 @@
+import { Deadlines } from '../jsonrpc/deadlines.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
@@ -42,6 +43,8 @@ export class ServerCore {
   readonly requestState: RequestStateCodec;
   readonly tasks: TaskManager | undefined;
   readonly sessions = new Set<SessionHandle>();
+  /** Request deadlines of every connection, on one timer. */
+  readonly deadlines = new Deadlines();
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
   #capabilities: ServerCapabilities | undefined;

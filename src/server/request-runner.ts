@@ -1,3 +1,4 @@
+import type { Deadline } from '../jsonrpc/deadlines.js';
 import { ErlmcpError, McpError, methodNotFound, toWireError } from '../jsonrpc/errors.js';
 import type { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import {
@@ -41,12 +42,12 @@ export function runRequest(
 ): Promise<JsonRpcResponse | undefined> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    let timer: NodeJS.Timeout | undefined;
+    let deadline: Deadline | undefined;
     let settled = false;
     const finish = (response: JsonRpcResponse | undefined) => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (deadline !== undefined) core.deadlines.remove(deadline);
       resolve(abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response);
     };
     const onTimeout = () => {
@@ -56,11 +57,13 @@ export function runRequest(
         errorResponse(request.id, { code: ErrorCode.InternalError, message, data: { reason: 'timeout' } }),
       );
     };
+    // Progress moves the deadline to now + timeout, never past the hard maximum.
     const touch = () => {
-      const left = core.maxRequestTimeoutMs - (Date.now() - startedAt);
-      if (timer !== undefined && left > 0) {
-        clearTimeout(timer);
-        timer = setTimeout(onTimeout, Math.min(core.requestTimeoutMs, left));
+      if (deadline !== undefined) {
+        core.deadlines.update(
+          deadline,
+          Math.min(Date.now() + core.requestTimeoutMs, startedAt + core.maxRequestTimeoutMs),
+        );
       }
     };
     const fail = (error: unknown) => {
@@ -71,7 +74,10 @@ export function runRequest(
       const exchange = resolveExchange(request, incoming, abort, touch);
       const handler = lookup(core, exchange);
       if (!LONG_LIVED_METHODS.has(exchange.method)) {
-        timer = setTimeout(onTimeout, Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs));
+        deadline = core.deadlines.add(
+          startedAt + Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs),
+          onTimeout,
+        );
       }
       const outcome = handler(core, exchange);
       const succeed = (result: Result) =>
