@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { formatReport, runBench } from './bench.js';
 import { serve } from './serve.js';
 
 const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http] [--host H] [--port N] [--path /mcp]
+       erlmcp bench <url|"command args"> [--tool NAME --args JSON] [--rate N | --connections N] [--duration S]
 
   serve    Runs the McpServer exported by <module> (default export, "server" or "createServer").
            HTTP defaults: 127.0.0.1:3000, path /mcp.
+  bench    Load-tests any MCP server (HTTP URL or stdio command) with tools/call and prints
+           throughput, p50/p90/p99/max latency and errors.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,6 +21,11 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       path: { type: 'string' },
+      tool: { type: 'string' },
+      args: { type: 'string' },
+      rate: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,6 +52,23 @@ async function main(argv: string[]): Promise<number> {
       ...(values.path ? { path: values.path } : {}),
     });
     return -1;
+  }
+  if (command === 'bench') {
+    if (!module) {
+      process.stderr.write(`erlmcp bench: missing <url|command>\n${USAGE}`);
+      return 2;
+    }
+    const report = await runBench({
+      target: module,
+      ...(values.tool ? { tool: values.tool } : {}),
+      ...(values.args ? { args: JSON.parse(values.args) as Record<string, unknown> } : {}),
+      ...(values.rate ? { rate: Number(values.rate) } : {}),
+      ...(values.connections ? { connections: Number(values.connections) } : {}),
+      durationSeconds: Number(values.duration),
+      write: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${formatReport(report)}\n`);
+    return report.errors > 0 ? 1 : 0;
   }
   process.stderr.write(`erlmcp: unknown command "${command}"\n${USAGE}`);
   return 2;

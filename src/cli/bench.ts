@@ -1,0 +1,122 @@
+import { Client } from '../client/client.js';
+import { StreamableHttpClientTransport } from '../transports/http/client-transport.js';
+import { StdioClientTransport } from '../transports/stdio/client-transport.js';
+import type { Transport } from '../transports/transport.js';
+
+export interface BenchOptions {
+  /** An http(s) URL, or a command line that starts a stdio server. */
+  target: string;
+  tool?: string;
+  args?: Record<string, unknown>;
+  /** Open loop: requests per second, latency measured from each request's intended send time. */
+  rate?: number;
+  /** Closed loop: this many requests in flight at all times (default 16). */
+  connections?: number;
+  durationSeconds: number;
+  /** Progress lines (once a second) and the report go here. */
+  write(line: string): void;
+}
+
+export interface BenchReport {
+  tool: string;
+  completed: number;
+  errors: number;
+  seconds: number;
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function transportFor(target: string): Transport {
+  if (/^https?:\/\//.test(target)) return new StreamableHttpClientTransport(target);
+  const [command, ...args] = target.split(' ').filter(Boolean);
+  if (!command) throw new Error('erlmcp bench: give a URL or a command');
+  return new StdioClientTransport({ command, args, stderr: 'ignore' });
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/**
+ * Load-tests any MCP server with `tools/call` through the erlmcp client: closed loop (N in flight) or
+ * open loop at a fixed rate, where latency counts from the intended send time so a stalled server
+ * cannot hide its queueing (coordinated omission).
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const client = new Client({ name: 'erlmcp-bench', version: '0.1.0' });
+  await client.connect(transportFor(options.target));
+  try {
+    const tools = await client.listAllTools();
+    const tool =
+      options.tool ??
+      tools.find((candidate) => !(candidate.inputSchema.required as unknown[] | undefined)?.length)?.name;
+    if (!tool) throw new Error('erlmcp bench: no tool without required arguments; pass --tool and --args');
+    const args = options.args ?? {};
+    const latencies: number[] = [];
+    let errors = 0;
+    const started = performance.now();
+    const endAt = started + options.durationSeconds * 1000;
+    const call = async (intendedAt: number) => {
+      try {
+        const result = await client.callTool(tool, args);
+        if (result.isError) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - intendedAt);
+    };
+    const progress = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      options.write(
+        `  ${elapsed.toFixed(0)}s  ${latencies.length} done  ${Math.round(latencies.length / elapsed)} req/s  ${errors} errors`,
+      );
+    }, 1000);
+    try {
+      if (options.rate) {
+        const interval = 1000 / options.rate;
+        const inFlight: Promise<void>[] = [];
+        for (let intended = started; intended < endAt; intended += interval) {
+          const wait = intended - performance.now();
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+          inFlight.push(call(intended));
+        }
+        await Promise.all(inFlight);
+      } else {
+        const worker = async () => {
+          while (performance.now() < endAt) await call(performance.now());
+        };
+        await Promise.all(Array.from({ length: options.connections ?? 16 }, worker));
+      }
+    } finally {
+      clearInterval(progress);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      tool,
+      completed: latencies.length,
+      errors,
+      seconds,
+      throughput: latencies.length / seconds,
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      max: sorted.at(-1) ?? Number.NaN,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+export function formatReport(report: BenchReport): string {
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return [
+    `tool ${report.tool}: ${report.completed} calls in ${report.seconds.toFixed(1)} s, ${report.errors} errors`,
+    `throughput ${Math.round(report.throughput)} req/s`,
+    `latency p50 ${ms(report.p50)}  p90 ${ms(report.p90)}  p99 ${ms(report.p99)}  max ${ms(report.max)}`,
+  ].join('\n');
+}
