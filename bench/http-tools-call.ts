@@ -6,6 +6,7 @@
  * Usage: node dist/bench/http-tools-call.js [--seconds 5] [--rounds 3] [--quick]
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     quick: { type: 'boolean' },
+    json: { type: 'string' },
   },
 });
 const seconds = values.quick ? 2 : Number(values.seconds);
@@ -156,3 +158,20 @@ for (const target of targets) {
   );
 }
 console.log('targets: erlmcp >= 70% of raw node:http and >= 8x the best SDK configuration');
+
+if (values.json) {
+  const summary = {
+    scenario: 'HTTP tools/call (wrk -t1 -c32)',
+    unit: 'req/s',
+    generator: 'wrk',
+    targets: targets.map((target) => ({
+      name: target.name,
+      median: med(target.name),
+      p50Ms: median(results.get(target.name)!.map((r) => r.p50Ms)),
+      p99Ms: median(results.get(target.name)!.map((r) => r.p99Ms)),
+      rounds: results.get(target.name)!.map((r) => r.requestsPerSecond),
+    })),
+    ratio: { label: 'erlmcp 2025 JSON / best SDK', value: med('erlmcp 2025 session, JSON') / bestSdk },
+  };
+  writeFileSync(values.json, JSON.stringify(summary, null, 2));
+}

@@ -3,6 +3,7 @@
  * stdio server, and a raw JSON-RPC loop (the ceiling), in the same run, several rounds, medians and
  * the per-round ratio. Usage: node dist/bench/stdio-tools-call.js [--messages N] [--rounds R]
  */
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     window: { type: 'string', default: '1000' },
     quick: { type: 'boolean' },
+    json: { type: 'string' },
   },
 });
 const total = values.quick ? 20_000 : Number(values.messages);
@@ -86,3 +88,18 @@ for (const target of targets.slice(0, 2)) {
   );
 }
 console.log(`  median per-round ratio erlmcp(2025)/sdk: ${median(ratios).toFixed(2)}x (target >= 3x)`);
+
+if (values.json) {
+  const summary = {
+    scenario: 'stdio tools/call (pipelined)',
+    unit: 'msg/s',
+    generator: 'lean ndjson generator (bench/lib/stdio-load.ts)',
+    targets: targets.map((target) => ({
+      name: target.name,
+      median: median(rates.get(target.name)!),
+      rounds: rates.get(target.name)!,
+    })),
+    ratio: { label: 'erlmcp 2025 / SDK v1 (median per round)', value: median(ratios) },
+  };
+  writeFileSync(values.json, JSON.stringify(summary, null, 2));
+}
