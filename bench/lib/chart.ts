@@ -5,7 +5,7 @@ export interface ChartScenario {
   targets: { name: string; median: number; p99Ms?: number }[];
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
  * A plain SVG bar chart: one panel per scenario, one bar per target (erlmcp in blue, peers in grey,
@@ -20,7 +20,7 @@ export function renderChart(scenarios: ChartScenario[]): string {
   const parts: string[] = [];
   for (const scenario of scenarios) {
     parts.push(
-      `<text x="10" y="${y + 14}" font-weight="bold">${escape(scenario.scenario)} (${escape(scenario.unit)})</text>`,
+      `<text x="10" y="${y + 14}" font-weight="bold">${escapeXml(scenario.scenario)} (${escapeXml(scenario.unit)})</text>`,
     );
     y += 24;
     const max = Math.max(...scenario.targets.map((target) => target.median), 1);
@@ -31,11 +31,11 @@ export function renderChart(scenarios: ChartScenario[]): string {
       const fill = erlmcp ? '#2b6cb0' : ceiling ? 'none' : '#a0aec0';
       const stroke = ceiling ? ' stroke="#2d3748" stroke-dasharray="4 2"' : '';
       const label = `${Math.round(target.median).toLocaleString('en-US')}${target.p99Ms === undefined ? '' : `  p99 ${target.p99Ms.toFixed(2)} ms`}`;
-      parts.push(`<text x="10" y="${y + 15}">${escape(target.name)}</text>`);
+      parts.push(`<text x="10" y="${y + 15}">${escapeXml(target.name)}</text>`);
       parts.push(
         `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight}" fill="${fill}"${stroke}/>`,
       );
-      parts.push(`<text x="${(labelWidth + width + 6).toFixed(1)}" y="${y + 15}">${escape(label)}</text>`);
+      parts.push(`<text x="${(labelWidth + width + 6).toFixed(1)}" y="${y + 15}">${escapeXml(label)}</text>`);
       y += barHeight + gap;
     }
     y += 14;
