@@ -85,12 +85,10 @@ function startServer() {
   });
 }
 
-function runSuite(url, suite) {
-  const cli = join(tools, 'node_modules', suite.pkg, 'dist/index.js');
+/** Runs the suite's CLI with Node >= 22 and collects its output (bounded in time). */
+function runCli(args, timeoutMs) {
   return new Promise((resolve) => {
-    const child = spawn(suiteNode, [cli, 'server', '--url', url, ...suite.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(suiteNode, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -98,14 +96,20 @@ function runSuite(url, suite) {
     child.stderr.on('data', (chunk) => {
       out += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const total = /Total: (\d+) passed, (\d+) failed/.exec(out);
-      const failed = out.split('\n').filter((line) => line.startsWith('✗'));
-      resolve({ code, total: total ? `${total[1]} passed, ${total[2]} failed` : 'no summary', failed, out });
+      resolve({ code, out: stripColours(out) });
     });
   });
+}
+
+async function runSuite(url, suite) {
+  const cli = join(tools, 'node_modules', suite.pkg, 'dist/index.js');
+  const { code, out } = await runCli([cli, 'server', '--url', url, ...suite.args], 300_000);
+  const total = /Total: (\d+) passed, (\d+) failed/.exec(out);
+  const failed = out.split('\n').filter((line) => line.startsWith('✗'));
+  return { code, total: total ? `${total[1]} passed, ${total[2]} failed` : 'no summary', failed, out };
 }
 
 const CLIENT_SCENARIOS = [
@@ -122,27 +126,11 @@ const CLIENT_SCENARIOS = [
   'json-schema-2020-12-preservation',
 ];
 
-function runClientScenario(scenario) {
+async function runClientScenario(scenario) {
   const cli = join(tools, 'node_modules/conformance-alpha/dist/index.js');
   const command = `${process.execPath} ${join(root, 'dist/examples/conformance-client.js')}`;
-  return new Promise((resolve) => {
-    const child = spawn(suiteNode, [cli, 'client', '--command', command, '--scenario', scenario], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      out += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const passed = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(stripColours(out));
-      resolve({ code, passed, out });
-    });
-  });
+  const { code, out } = await runCli([cli, 'client', '--command', command, '--scenario', scenario], 120_000);
+  return { code, passed: /Passed: (\d+)\/(\d+), (\d+) failed/.exec(out), out };
 }
 
 ensureTools();

@@ -248,22 +248,28 @@ export function createLegacyEndpoint(
     }
   }
 
+  /**
+   * The session a GET or DELETE names, or an answer: 405 without a session id (a 2026 endpoint has
+   * neither a GET stream nor sessions to delete), 404 for an unknown one.
+   */
+  function sessionOf(req: IncomingMessage, res: ServerResponse): HttpSession | undefined {
+    const sessionHeader = header(req, 'mcp-session-id');
+    if (sessionHeader === undefined) {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return undefined;
+    }
+    const session = sessions.get(sessionHeader);
+    if (!session) sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+    return session;
+  }
+
   async function handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
       sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
       return;
     }
-    const sessionHeader = header(req, 'mcp-session-id');
-    // A 2026 server has no GET stream; 2025 clients reach it with their session id.
-    if (sessionHeader === undefined) {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    const session = sessions.get(sessionHeader);
-    if (!session) {
-      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
-      return;
-    }
+    const session = sessionOf(req, res);
+    if (!session) return;
     session.touch();
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
@@ -309,16 +315,8 @@ export function createLegacyEndpoint(
   }
 
   async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const sessionHeader = header(req, 'mcp-session-id');
-    if (sessionHeader === undefined) {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    const session = sessions.get(sessionHeader);
-    if (!session) {
-      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
-      return;
-    }
+    const session = sessionOf(req, res);
+    if (!session) return;
     endSession(session, 'session deleted by the client');
     res.writeHead(200).end();
   }
