@@ -11,6 +11,9 @@ const PNG_1X1 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const WAV_SILENCE = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
 
+/** Items per list page; `EVERYTHING_PAGE_SIZE` lets tests make clients walk several pages. */
+const PAGE_SIZE = Number(process.env.EVERYTHING_PAGE_SIZE) || undefined;
+
 export function createServer(overrides: Partial<McpServerOptions> = {}): McpServer {
   const server = new McpServer({
     name: 'erlmcp-everything',
@@ -18,6 +21,7 @@ export function createServer(overrides: Partial<McpServerOptions> = {}): McpServ
     title: 'erlmcp everything example',
     instructions:
       'Test server exposing every MCP feature: tools, resources, prompts, completion, logging, tasks.',
+    ...(PAGE_SIZE ? { pageSize: PAGE_SIZE } : {}),
     ...overrides,
   });
 

@@ -66,7 +66,14 @@ beforeAll(async () => {
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
     toolListChanges++;
   });
-  await client.connect(new StdioClientTransport({ ...everythingCommand(), stderr: 'inherit' }));
+  // Pages of 8: the client walks tools/list through opaque cursors.
+  await client.connect(
+    new StdioClientTransport({
+      ...everythingCommand(),
+      env: { ...process.env, EVERYTHING_PAGE_SIZE: '8' } as Record<string, string>,
+      stderr: 'inherit',
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -97,6 +104,7 @@ describe('SDK v1 client → erlmcp over stdio (2025-11-25)', () => {
       cursor = page.nextCursor;
       pages++;
     } while (cursor !== undefined && pages < 20);
+    expect(pages).toBeGreaterThan(2);
     expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
     const add = tools.find((tool) => tool.name === 'add');
     expect(add).toMatchObject({

@@ -90,7 +90,14 @@ for (const mode of ['legacy', 'auto'] as const) {
       client.setNotificationHandler('notifications/tools/list_changed', () => {
         toolListChanges++;
       });
-      await client.connect(new StdioClientTransport({ ...everythingCommand(), stderr: 'inherit' }));
+      // Pages of 8: listTools() aggregates every page through opaque cursors.
+      await client.connect(
+        new StdioClientTransport({
+          ...everythingCommand(),
+          env: { ...process.env, EVERYTHING_PAGE_SIZE: '8' } as Record<string, string>,
+          stderr: 'inherit',
+        }),
+      );
     });
 
     afterAll(async () => {
@@ -108,6 +115,9 @@ for (const mode of ['legacy', 'auto'] as const) {
 
     it('lists and calls tools, with structured output validated by the client', async () => {
       const { tools } = await client.listTools();
+      // More tools than one page of 8, including the last one registered: every page was fetched.
+      expect(tools.length).toBeGreaterThan(24);
+      expect(tools.map((t) => t.name)).toContain('test_tool_with_task');
       expect(tools.map((t) => t.name)).toContain('test_sampling');
       expect(text(await client.callTool({ name: 'echo', arguments: { message: 'hi' } }))).toBe('Echo: hi');
       expect((await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).structuredContent).toEqual({
