@@ -14,6 +14,7 @@ const quick = process.argv.includes('--quick');
 const scenarios: { script: string; args: string[] }[] = [
   { script: 'stdio-tools-call.js', args: [] },
   { script: 'http-tools-call.js', args: [] },
+  { script: 'rate-latency.js', args: [] },
 ];
 const started = Date.now();
 const results: (ChartScenario & Record<string, unknown>)[] = [];
