@@ -1,29 +1,71 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SchemaDefinitionError, type ValidationResult } from './issues.js';
 import { compileJsonSchema } from './json-schema.js';
-import { isStandardSchema, standardToJsonSchema, validateStandard } from './standard-schema.js';
+import { type SchemaIo, standardToJsonSchema } from './standard-json-schema.js';
+import { isStandardSchema, standardValidator } from './standard-schema.js';
 
 export { formatIssues, SchemaDefinitionError, type SchemaIssue, type ValidationResult } from './issues.js';
 export { isStandardSchema } from './standard-schema.js';
 
-/** A tool schema: a Standard Schema (zod 4, valibot, arktype) or a raw JSON Schema object. */
-export type SchemaInput = StandardSchemaV1 | Record<string, unknown>;
+/** A raw JSON Schema: 2020-12 unless `$schema` says draft-07. */
+export type JsonSchemaObject = Record<string, unknown>;
+/** A tool schema: a Standard Schema (zod 4, valibot, arktype…) or a raw JSON Schema object. */
+export type SchemaInput = StandardSchemaV1 | JsonSchemaObject;
+
+export interface CompileOptions {
+  /** Which side of a transforming Standard Schema to advertise: arguments are `input`, results `output`. */
+  io?: SchemaIo | undefined;
+}
 
 export interface CompiledSchema<T = unknown> {
-  /** What `tools/list` advertises. */
+  /** What `tools/list` advertises: a raw JSON Schema exactly as given, a Standard Schema converted. */
   readonly jsonSchema: Record<string, unknown>;
-  /** Sync for ajv and the sync Standard Schemas; a Promise only for async Standard Schemas. */
+  /** Sync for ajv and the sync Standard Schemas; a Promise only when a Standard Schema's validate is async. */
   validate(value: unknown): ValidationResult<T> | Promise<ValidationResult<T>>;
 }
 
-/** Compiles once at registration; `validate` then runs per call without further setup. */
-export function compileSchema(input: SchemaInput, options: { io?: 'input' | 'output' } = {}): CompiledSchema {
-  if (isStandardSchema(input)) {
-    const jsonSchema = standardToJsonSchema(input, options.io ?? 'input');
-    return { jsonSchema, validate: (value) => validateStandard(input, value) };
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+// Keyed by the schema object: a module-level schema registered on a server per session (or on many
+// tools) compiles once. Weak, so schemas that go away take their validators with them.
+const cache = { input: new WeakMap<object, CompiledSchema>(), output: new WeakMap<object, CompiledSchema>() };
+
+/**
+ * Compiles a tool's input or output schema once, at registration; `validate` then runs per call with
+ * no further setup. Throws SchemaDefinitionError for a schema erlmcp cannot advertise or validate.
+ * Schemas are treated as immutable: mutating one after compiling it is not seen.
+ */
+export function compileSchema(input: SchemaInput, options: CompileOptions = {}): CompiledSchema {
+  const io = options.io ?? 'input';
+  if ((typeof input !== 'object' && typeof input !== 'function') || input === null || Array.isArray(input)) {
     throw new SchemaDefinitionError('A schema must be a Standard Schema or a JSON Schema object');
   }
-  return { jsonSchema: input, validate: compileJsonSchema(input) };
+  // Raw JSON Schema reads the same either way round, so it shares the input cache.
+  const standard = isStandardSchema(input);
+  const memo = standard ? cache[io] : cache.input;
+  let compiled = memo.get(input);
+  if (!compiled) {
+    compiled = standard ? compileStandard(input, io) : compileRaw(input as JsonSchemaObject);
+    memo.set(input, compiled);
+  }
+  return compiled;
+}
+
+function compileStandard(schema: StandardSchemaV1, io: SchemaIo): CompiledSchema {
+  const jsonSchema = standardToJsonSchema(schema, io);
+  assertObjectSchema(jsonSchema, `The ${schema['~standard'].vendor} schema`);
+  return Object.freeze({ jsonSchema, validate: standardValidator(schema) });
+}
+
+function compileRaw(schema: JsonSchemaObject): CompiledSchema {
+  assertObjectSchema(schema, 'The JSON Schema');
+  return Object.freeze({ jsonSchema: schema, validate: compileJsonSchema(schema) });
+}
+
+/** MCP requires tool input and output schemas to be `"type": "object"` at the top level. */
+function assertObjectSchema(jsonSchema: Record<string, unknown>, what: string): void {
+  if (jsonSchema.type !== 'object') {
+    const got = jsonSchema.type === undefined ? 'no type' : `type ${JSON.stringify(jsonSchema.type)}`;
+    throw new SchemaDefinitionError(
+      `${what} must describe an object (top-level "type": "object", as MCP requires for tool schemas); it has ${got}`,
+    );
+  }
 }
