@@ -25,6 +25,12 @@ export {
   MODERN_VERSIONS,
   SUPPORTED_VERSIONS,
 } from './protocol/versions.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  CircuitOpenError,
+  type CircuitState,
+} from './runtime/circuit-breaker.js';
 export { compileSchema, type SchemaInput } from './schema/index.js';
 export type { RequestContext } from './server/context.js';
 export type {

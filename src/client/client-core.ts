@@ -3,6 +3,7 @@ import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
+import { CircuitBreaker } from '../runtime/circuit-breaker.js';
 import type { Transport } from '../transports/transport.js';
 import { ClientSession, type ProgressInfo } from './client-session.js';
 import { InputFulfiller } from './input-fulfiller.js';
@@ -52,6 +53,8 @@ export class ClientCore {
   protected negotiated: Negotiated | undefined;
   protected logLevel: LoggingLevel | undefined;
   protected readonly subscriptions = new Set<Subscription>();
+  /** Every request to the server runs through it, when configured. */
+  readonly circuitBreaker: CircuitBreaker | undefined;
 
   constructor(
     readonly info: Implementation,
@@ -60,6 +63,9 @@ export class ClientCore {
     this.options = options;
     this.fulfiller = new InputFulfiller(options);
     this.logLevel = options.logLevel;
+    const breaker = options.circuitBreaker;
+    this.circuitBreaker =
+      breaker === undefined || breaker instanceof CircuitBreaker ? breaker : new CircuitBreaker(breaker);
   }
 
   get era(): Era | undefined {
@@ -94,28 +100,31 @@ export class ClientCore {
     this.session = session;
     const timeouts = this.timeouts(undefined);
     try {
-      this.negotiated = await negotiate(
-        {
-          probeTimeoutMs: this.options.probeTimeoutMs ?? CLIENT_DEFAULTS.probeTimeoutMs,
-          requestTimeoutMs: timeouts.timeoutMs,
-          modernRequest: (method, version, timeoutMs) =>
-            session.request(method, { _meta: this.envelope(version) }, { ...timeouts, timeoutMs }),
-          initialize: async (version) => {
-            const result = await session.request(
-              'initialize',
-              {
-                protocolVersion: version,
-                capabilities: this.fulfiller.capabilities(),
-                clientInfo: this.info,
-              },
-              timeouts,
-            );
-            session.notify('notifications/initialized');
-            return result;
+      // One breaker outcome per connect: a 2025 server's refused `server/discover` probe is not a failure.
+      this.negotiated = await this.guarded(() =>
+        negotiate(
+          {
+            probeTimeoutMs: this.options.probeTimeoutMs ?? CLIENT_DEFAULTS.probeTimeoutMs,
+            requestTimeoutMs: timeouts.timeoutMs,
+            modernRequest: (method, version, timeoutMs) =>
+              session.request(method, { _meta: this.envelope(version) }, { ...timeouts, timeoutMs }),
+            initialize: async (version) => {
+              const result = await session.request(
+                'initialize',
+                {
+                  protocolVersion: version,
+                  capabilities: this.fulfiller.capabilities(),
+                  clientInfo: this.info,
+                },
+                timeouts,
+              );
+              session.notify('notifications/initialized');
+              return result;
+            },
           },
-        },
-        this.options.versionNegotiation ?? 'auto',
-        options.serverKey ?? transport.serverKey,
+          this.options.versionNegotiation ?? 'auto',
+          options.serverKey ?? transport.serverKey,
+        ),
       );
     } catch (error) {
       await session.close();
@@ -165,10 +174,13 @@ export class ClientCore {
     let current = params;
     for (let round = 0; ; round++) {
       const sent = this.withMeta(negotiated, current, options.meta);
-      const result = await session.request(method, sent, {
-        ...this.timeouts(options.timeoutMs),
-        ...pickCallOptions(options),
-      });
+      // Each round is guarded, not the whole loop: input handlers' failures are not the server's.
+      const result = await this.guarded(() =>
+        session.request(method, sent, {
+          ...this.timeouts(options.timeoutMs),
+          ...pickCallOptions(options),
+        }),
+      );
       const resultType = result.resultType ?? 'complete';
       if (resultType === 'complete' || resultType === 'task') {
         checkResultShape(method, result);
@@ -210,6 +222,10 @@ export class ClientCore {
     const next: Record<string, unknown> = { ...original, inputResponses };
     if (typeof result.requestState === 'string') next.requestState = result.requestState;
     return next;
+  }
+
+  protected guarded<T>(send: () => Promise<T>): Promise<T> {
+    return this.circuitBreaker ? this.circuitBreaker.run(send) : send();
   }
 
   protected withMeta(

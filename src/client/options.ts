@@ -10,6 +10,7 @@ import type {
   Root,
 } from '../protocol/types.js';
 import type { ProtocolVersion } from '../protocol/versions.js';
+import type { CircuitBreaker, CircuitBreakerOptions } from '../runtime/circuit-breaker.js';
 
 /** What the server's request is about, for handlers that care (cancellation, the asking tool). */
 export interface ClientRequestContext {
@@ -57,6 +58,14 @@ export interface ClientOptions {
   listCache?: boolean;
   /** Declare the 2026 tasks extension: servers may then answer long calls with a task handle. */
   tasks?: boolean;
+  /**
+   * Fail fast while the server keeps failing: every request (and the connect negotiation) runs
+   * through this breaker, and while it is open calls reject at once with `ERR_CIRCUIT_OPEN`.
+   * Only transport failures count (timeouts, a closed connection), not JSON-RPC errors. Pass
+   * options for a breaker of this client's own, or one `CircuitBreaker` to share it between
+   * clients of the same upstream. Default: none.
+   */
+  circuitBreaker?: CircuitBreaker | CircuitBreakerOptions;
   /** Diagnostics (ignored messages, unknown ids). Default: none. */
   onDiagnostic?: (message: string) => void;
 }

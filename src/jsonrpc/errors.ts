@@ -41,7 +41,8 @@ export type ErlmcpErrorCode =
   | 'ERR_NOT_CONNECTED'
   | 'ERR_INVALID_DEFINITION'
   | 'ERR_INPUT_ROUNDS_EXCEEDED'
-  | 'ERR_INVALID_RESPONSE';
+  | 'ERR_INVALID_RESPONSE'
+  | 'ERR_CIRCUIT_OPEN';
 
 /** A local error with a stable code, e.g. a timeout raised while waiting for the peer. */
 export class ErlmcpError extends Error {

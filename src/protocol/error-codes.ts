@@ -14,6 +14,12 @@ export const ErrorCode = {
   MissingRequiredClientCapability: -32021,
   /** 2026-07-28: the requested protocol version is not supported; `data.supported` lists ours. */
   UnsupportedProtocolVersion: -32022,
+  /** erlmcp: new work refused to protect admitted work (load shedding, draining); HTTP 503. */
+  Overloaded: -32010,
+  /** erlmcp: a token-bucket rate limit (per session, principal or IP); HTTP 429. */
+  RateLimited: -32011,
+  /** erlmcp: a count limit (sessions, in-flight requests, streams); `data.limit` names it. */
+  LimitExceeded: -32012,
   /** 2025-11-25 and earlier: resource not found (2026 uses InvalidParams). */
   LegacyResourceNotFound: -32002,
   /** 2025-11-25 only: the tool needs a URL-mode elicitation first. */

@@ -2,6 +2,7 @@ import { Deadlines } from '../jsonrpc/deadlines.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import { Supervisor } from '../runtime/supervisor.js';
 import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
@@ -45,6 +46,8 @@ export class ServerCore {
   readonly sessions = new Set<SessionHandle>();
   /** Request deadlines of every connection, on one timer. */
   readonly deadlines = new Deadlines();
+  /** Admission against every runtime limit, in-flight tracking and drain. */
+  readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
   #capabilities: ServerCapabilities | undefined;
@@ -60,6 +63,7 @@ export class ServerCore {
       icons: options.icons,
     });
     this.serverInfoMeta = Object.freeze({ [MetaKey.serverInfo]: this.serverInfo });
+    this.supervisor = new Supervisor(options.limits);
     this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.maxRequestTimeoutMs = options.maxRequestTimeoutMs ?? DEFAULTS.maxRequestTimeoutMs;

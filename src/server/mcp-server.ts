@@ -54,14 +54,26 @@ export class McpServer {
     return connection;
   }
 
-  /** Ends subscriptions gracefully, aborts tasks, closes every connection. Idempotent. */
+  /**
+   * Graceful: refuses new requests (503 / "draining"), ends subscriptions, lets running requests
+   * finish for up to `limits.drainTimeoutMs` and ends the rest with an error, then closes every
+   * connection. Idempotent; `destroy()` skips the wait.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const drained = this.core.supervisor.drain();
       this.core.shutdown();
-      // Let graceful subscription responses reach the wire before transports close.
+      await drained;
+      // Let the last responses reach the wire before transports close.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.all([...this.#connections].map((connection) => connection.close()));
     })();
     return this.#closing;
+  }
+
+  /** Ends every running request at once with an error and closes every connection. Idempotent. */
+  destroy(): Promise<void> {
+    this.core.supervisor.destroy();
+    return this.close();
   }
 }

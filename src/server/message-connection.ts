@@ -50,6 +50,7 @@ export class MessageConnection {
       },
       request: (method, params, options) => this.#request(method, params, options),
     };
+    core.supervisor.start();
     transport.start({
       onMessage: (value) => this.#onMessage(value),
       onFrameError: (error) => this.#onFrameError(error),
@@ -106,6 +107,15 @@ export class MessageConnection {
       );
       return;
     }
+    const refusal = this.core.supervisor.admitRequest(request.method, {
+      sessionId: this.#session?.id,
+      principal: this.principal,
+      sessionInFlight: this.#inFlight.size,
+    });
+    if (refusal) {
+      this.#send(errorResponse(request.id, refusal.toJson()));
+      return;
+    }
     if (request.method === 'initialize' && !hasModernMeta(request)) {
       this.#initialize(request);
       return;
@@ -141,11 +151,17 @@ export class MessageConnection {
       this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
       return;
     }
+    const refusal = this.core.supervisor.admitSession({ principal: this.principal });
+    if (refusal) {
+      this.#send(errorResponse(request.id, refusal.toJson()));
+      return;
+    }
     const opened = openLegacySession(this.core, request.params ?? {});
     if ('error' in opened) {
       this.#send(errorResponse(request.id, opened.error.toJson()));
       return;
     }
+    this.core.supervisor.sessionOpened(this.principal);
     this.#session = opened.session;
     this.#handle = { session: this.#session, link: this.#link };
     this.core.sessions.add(this.#handle);
@@ -208,7 +224,11 @@ export class MessageConnection {
     this.#inFlight.clear();
     this.#notified.clear();
     this.#outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection closed'));
-    if (this.#handle) this.core.sessions.delete(this.#handle);
+    if (this.#handle) {
+      this.core.sessions.delete(this.#handle);
+      this.core.supervisor.sessionClosed(this.#handle.session.id, this.principal);
+    }
+    this.core.supervisor.stop();
     this.#resolveClosed();
   }
 }

@@ -1,4 +1,5 @@
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import type { RuntimeLimitsInput } from '../runtime/limits.js';
 import type { TaskStore } from './tasks/task-store.js';
 
 /** Every limit and default of the core, named; see docs/limits.md (runtime limits come later). */
@@ -35,6 +36,11 @@ export interface McpServerOptions {
   maxInputRounds?: number;
   /** Task storage (2025 tasks and the 2026 tasks extension). Default in-memory; `false` disables tasks. */
   taskStore?: TaskStore | false;
+  /**
+   * Runtime limits: sessions, in-flight requests, streams, rates, load shedding and drain
+   * (docs/limits.md lists each with its default and error).
+   */
+  limits?: RuntimeLimitsInput;
   /** Where erlmcp writes its own diagnostics (never stdout on stdio). Default: stderr. */
   onDiagnostic?: (message: string, error?: unknown) => void;
 }

@@ -47,6 +47,7 @@ export function runRequest(
     const finish = (response: JsonRpcResponse | undefined) => {
       if (settled) return;
       settled = true;
+      release();
       if (deadline !== undefined) core.deadlines.remove(deadline);
       resolve(abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response);
     };
@@ -66,6 +67,11 @@ export function runRequest(
         );
       }
     };
+    // A drain past its deadline ends the request with the supervisor's error, whatever the handler does.
+    const release = core.supervisor.enter((error) => {
+      abort.abort(error);
+      finish(errorResponse(request.id, error.toJson()));
+    });
     const fail = (error: unknown) => {
       if (!(error instanceof McpError)) reportUnexpected(core, request, error);
       finish(errorResponse(request.id, toWireError(error)));

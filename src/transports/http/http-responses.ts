@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
+import type { LimitError } from '../../runtime/limit-errors.js';
 
 /** Writes a JSON body with its status; a no-op once the response has started. */
 export function sendJson(
@@ -34,6 +36,18 @@ export function sendError(
   sendJson(res, status, { jsonrpc: '2.0', id, error });
 }
 
+/**
+ * A runtime refusal (shed, draining, rate or count limit): its own status, `Retry-After`, and while
+ * draining `Connection: close` so the client's next request opens a connection to another node.
+ */
+export function sendRefusal(res: ServerResponse, error: LimitError, id: RequestId | null = null): void {
+  const headers: Record<string, string> = {};
+  const retryAfter = error.retryAfterSeconds;
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  if (error.reason === 'draining') headers.connection = 'close';
+  sendJson(res, error.httpStatus, { jsonrpc: '2.0', id, error: error.toJson() }, headers);
+}
+
 /** The HTTP status of a JSON-RPC error on the 2026 Streamable HTTP binding. */
 export function statusForError(code: number, data?: unknown): number {
   // A request without the required `_meta` envelope is malformed: 400, not 200.
@@ -47,6 +61,11 @@ export function statusForError(code: number, data?: unknown): number {
       return 400;
     case -32601:
       return 404;
+    case ErrorCode.Overloaded:
+      return 503;
+    case ErrorCode.RateLimited:
+    case ErrorCode.LimitExceeded:
+      return 429;
     default:
       return 200;
   }

@@ -46,16 +46,25 @@ export class HttpSession {
 
   /** Idle: nothing in flight and no stream open. */
   idleFor(now: number): number {
-    if (this.inFlight.size > 0 || this.standalone?.attached) return 0;
-    for (const stream of this.streams.values()) if (stream.attached) return 0;
+    if (this.inFlight.size > 0 || this.openStreams() > 0) return 0;
     return now - this.lastActivity;
   }
 
-  close(reason: string): void {
+  /** Streams still open to a reader (the GET stream and POST responses). */
+  openStreams(): number {
+    let open = this.standalone?.attached ? 1 : 0;
+    for (const stream of this.streams.values()) if (stream.attached) open++;
+    return open;
+  }
+
+  /** Ends everything the session owns; with `retryMs`, streams tell the client to reconnect. */
+  close(reason: string, retryMs?: number): void {
     for (const abort of this.inFlight.values()) abort.abort(new Error(reason));
     this.outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', reason));
-    this.standalone?.end();
-    for (const stream of this.streams.values()) stream.end();
+    for (const stream of [this.standalone, ...this.streams.values()]) {
+      if (retryMs === undefined) stream?.end();
+      else stream?.endWithRetry(retryMs);
+    }
     this.streams.clear();
   }
 }

@@ -12,15 +12,16 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
+import { draining, tooManyStreams } from '../../runtime/limit-errors.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';
 import { RequestCancelled, runRequest } from '../../server/request-runner.js';
 import { MemoryEventStore } from './event-store.js';
-import { sendError, sendJson } from './http-responses.js';
+import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { header } from './request-headers.js';
+import { clientIp, header } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
@@ -32,7 +33,8 @@ export interface LegacyEndpoint {
   get(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** DELETE: ends the session. */
   delete(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  close(): void;
+  /** Ends every session; `retryMs` tells open streams to reconnect (elsewhere) after that long. */
+  close(retryMs?: number): void;
 }
 
 /**
@@ -58,10 +60,11 @@ export function createLegacyEndpoint(
   );
   sweeper.unref();
 
-  function endSession(session: HttpSession, reason: string): void {
-    sessions.delete(session.id);
+  function endSession(session: HttpSession, reason: string, retryMs?: number): void {
+    if (!sessions.delete(session.id)) return;
     core.sessions.delete(session.handle);
-    session.close(reason);
+    core.supervisor.sessionClosed(session.id, undefined);
+    session.close(reason, retryMs);
     store.forget(session.id);
   }
 
@@ -82,7 +85,7 @@ export function createLegacyEndpoint(
         );
         return;
       }
-      initialize(res, message as JsonRpcRequest);
+      initialize(req, res, message as JsonRpcRequest);
       return;
     }
     if (sessionHeader === undefined) {
@@ -113,6 +116,15 @@ export function createLegacyEndpoint(
     if (!('id' in message)) {
       onLegacyNotification(session, message);
       res.writeHead(202).end();
+      return;
+    }
+    const refusal = core.supervisor.admitRequest(message.method, {
+      sessionId: session.id,
+      ip: clientIp(req),
+      sessionInFlight: session.inFlight.size,
+    });
+    if (refusal) {
+      sendRefusal(res, refusal, message.id);
       return;
     }
     await runLegacyRequest(session, res, message as JsonRpcRequest);
@@ -149,6 +161,14 @@ export function createLegacyEndpoint(
       } else if (message.kind === 'response') session.outbound.resolve(message.message);
       else if (message.kind === 'notification') onLegacyNotification(session, message.message);
       else {
+        const refusal = core.supervisor.admitRequest(message.message.method, {
+          sessionId: session.id,
+          sessionInFlight: session.inFlight.size,
+        });
+        if (refusal) {
+          pending.push(Promise.resolve(errorResponse(message.message.id, refusal.toJson())));
+          continue;
+        }
         const abort = new LazyAbort();
         session.inFlight.set(message.message.id, abort);
         pending.push(
@@ -166,7 +186,12 @@ export function createLegacyEndpoint(
     else sendJson(res, 200, responses);
   }
 
-  function initialize(res: ServerResponse, request: JsonRpcRequest): void {
+  function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
+    const refusal = core.supervisor.admitSession({ ip: clientIp(req) });
+    if (refusal) {
+      sendRefusal(res, refusal, request.id);
+      return;
+    }
     const opened = openLegacySession(core, request.params ?? {});
     if ('error' in opened) {
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
@@ -174,6 +199,7 @@ export function createLegacyEndpoint(
     }
     const session = new HttpSession(opened.session);
     sessions.set(session.id, session);
+    core.supervisor.sessionOpened(undefined);
     core.sessions.add(session.handle);
     sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
   }
@@ -270,6 +296,14 @@ export function createLegacyEndpoint(
     }
     const session = sessionOf(req, res);
     if (!session) return;
+    if (core.supervisor.draining) {
+      sendRefusal(res, draining(core.supervisor.limits.retryAfterMs));
+      return;
+    }
+    if (session.openStreams() >= core.supervisor.limits.maxStreamsPerSession) {
+      sendRefusal(res, tooManyStreams(core.supervisor.limits.maxStreamsPerSession));
+      return;
+    }
     session.touch();
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
@@ -339,9 +373,9 @@ export function createLegacyEndpoint(
     },
     get: handleGet,
     delete: handleDelete,
-    close() {
+    close(retryMs) {
       clearInterval(sweeper);
-      for (const session of [...sessions.values()]) endSession(session, 'server closing');
+      for (const session of [...sessions.values()]) endSession(session, 'server closing', retryMs);
     },
   };
 }

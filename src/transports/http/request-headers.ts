@@ -23,3 +23,8 @@ export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): 
   const meta = params && isPlainRecord(params._meta) ? params._meta : undefined;
   return meta?.[MetaKey.protocolVersion] !== undefined;
 }
+
+/** The peer's address; requests bridged from Fetch (no socket) have none. */
+export function clientIp(req: IncomingMessage): string | undefined {
+  return req.socket?.remoteAddress;
+}

@@ -21,8 +21,14 @@ export interface HttpServerHandle {
   readonly url: string;
   readonly server: Server;
   readonly handler: HttpHandler;
-  /** Stops accepting, ends sessions and closes every socket. Idempotent. */
+  /**
+   * Graceful drain: stops accepting connections, answers new requests on open ones with 503 and
+   * `Connection: close`, lets running requests finish (up to `limits.drainTimeoutMs`), ends streams
+   * with a `retry` hint, then closes every socket. Idempotent.
+   */
   close(): Promise<void>;
+  /** Aborts at once: running requests end with an error, sockets are destroyed. Idempotent. */
+  destroy(): Promise<void>;
 }
 
 /** Serves an McpServer on a plain `node:http` server at `path`. */
@@ -67,20 +73,25 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
-  return {
+  const handle: HttpServerHandle = {
     url: `http://${shownHost}:${port}${path}`,
     server,
     handler,
     close() {
       closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await mcp.close();
         await handler.close();
         await legacy?.close();
-        await mcp.close();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await closed;
       })();
       return closing;
     },
+    destroy() {
+      mcp.core.supervisor.destroy();
+      return handle.close();
+    },
   };
+  return handle;
 }

@@ -105,6 +105,13 @@ export class SseStream {
     this.disconnect();
   }
 
+  /** Ends with a reconnection hint: the node is going away, the client should come back elsewhere. */
+  endWithRetry(retryMs: number): void {
+    if (this.#ended) return;
+    this.#res?.write(`retry: ${retryMs}\n\n`);
+    this.end();
+  }
+
   #detach(): void {
     clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;

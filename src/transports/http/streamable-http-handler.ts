@@ -7,12 +7,12 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { PeerLink } from '../../server/exchange.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, runRequest } from '../../server/request-runner.js';
-import { sendError } from './http-responses.js';
+import { sendError, sendRefusal } from './http-responses.js';
 import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
-import { acceptsBoth, isModernMessage } from './request-headers.js';
+import { acceptsBoth, clientIp, isModernMessage } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream } from './sse-stream.js';
 
@@ -21,7 +21,7 @@ export type HttpHandler = ((
   res: ServerResponse,
   parsedBody?: unknown,
 ) => Promise<void>) & {
-  /** Ends every session and stream; idempotent. */
+  /** Ends every session and stream (with a reconnection hint when draining); idempotent. */
   close(): Promise<void>;
 };
 
@@ -63,8 +63,13 @@ export type HttpHandler = ((
     }
   }) as HttpHandler;
 
+  core.supervisor.start();
+  let closed = false;
   handler.close = async () => {
-    legacy.close();
+    if (closed) return;
+    closed = true;
+    legacy.close(core.supervisor.draining ? streamLimits.retryMs : undefined);
+    core.supervisor.stop();
   };
 
   async function handlePost(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
@@ -151,6 +156,11 @@ export type HttpHandler = ((
       checkModernHeaders(core, req.headers, request.method, request.params ?? {});
     } catch (error) {
       sendError(res, 400, (error as McpError).code, (error as McpError).message, request.id);
+      return;
+    }
+    const refusal = core.supervisor.admitRequest(request.method, { ip: clientIp(req) });
+    if (refusal) {
+      sendRefusal(res, refusal, request.id);
       return;
     }
     const abort = new LazyAbort();
