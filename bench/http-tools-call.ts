@@ -2,14 +2,17 @@
  * HTTP benchmark: `tools/call` of an `echo` tool against erlmcp (2026 stateless; 2025 session with
  * JSON and with SSE responses), the SDK v1 StreamableHTTPServerTransport (2025 session, JSON), the
  * SDK v2 createMcpHandler (2026), and a raw node:http JSON-RPC handler (the ceiling), in the same
- * run, several rounds, medians and ratios. Load from wrk (one thread, 32 connections).
+ * run, several rounds, medians and ratios. Load from wrk (one thread, 32 connections); the CPU of
+ * wrk and of the server is reported so a saturated generator shows.
  * Usage: node dist/bench/http-tools-call.js [--seconds 5] [--rounds 3] [--quick]
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatCpu } from './lib/cpu.js';
+import { ACCEPT, openSession } from './lib/http-session.js';
+import { medianCpu, writeResult } from './lib/results.js';
+import { startServer } from './lib/spawn-server.js';
 import { median } from './lib/stats.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
@@ -31,7 +34,6 @@ const MODERN_META = {
   'io.modelcontextprotocol/clientCapabilities': {},
   'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
 };
-const ACCEPT = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 interface Target {
   name: string;
@@ -59,89 +61,61 @@ const targets: Target[] = [
   { name: 'SDK v2 createMcpHandler 2026', script: 'peers/sdk-v2-http-server.js', args: [], era: 'modern' },
 ];
 
-async function start(target: Target): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(here, target.script), ...target.args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const match = /URL (\S+)/.exec(chunk);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`${target.name} exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGKILL') };
-}
-
-async function load(target: Target, url: string): Promise<WrkResult> {
-  const headers: Record<string, string> = { ...ACCEPT };
+async function load(target: Target, url: string, serverPid: number): Promise<WrkResult> {
+  const options = { connections, seconds, serverPid };
   if (target.era === 'modern') {
-    Object.assign(headers, {
+    const headers = {
+      ...ACCEPT,
       'mcp-protocol-version': '2026-07-28',
       'mcp-method': 'tools/call',
       'mcp-name': 'echo',
-    });
+    };
     const params = JSON.stringify({ name: 'echo', arguments: { message: 'hello' }, _meta: MODERN_META });
-    return runWrk(url, headers, '{"jsonrpc":"2.0","id":', `,"method":"tools/call","params":${params}}`, {
-      connections,
-      seconds,
-    });
+    return runWrk(
+      url,
+      headers,
+      '{"jsonrpc":"2.0","id":',
+      `,"method":"tools/call","params":${params}}`,
+      options,
+    );
   }
-  if (!target.name.startsWith('raw')) {
-    const init = await fetch(url, {
-      method: 'POST',
-      headers: ACCEPT,
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'bench', version: '1' },
-        },
-      }),
-    });
-    const session = init.headers.get('mcp-session-id');
-    await init.text();
-    if (!session) throw new Error(`${target.name}: no session id`);
-    headers['mcp-session-id'] = session;
-    headers['mcp-protocol-version'] = '2025-11-25';
-    await (
-      await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-      })
-    ).text();
-  }
+  const headers = target.name.startsWith('raw') ? ACCEPT : await openSession(url);
   const params = JSON.stringify({ name: 'echo', arguments: { message: 'hello' } });
-  return runWrk(url, headers, '{"jsonrpc":"2.0","id":', `,"method":"tools/call","params":${params}}`, {
-    connections,
-    seconds,
-  });
+  return runWrk(
+    url,
+    headers,
+    '{"jsonrpc":"2.0","id":',
+    `,"method":"tools/call","params":${params}}`,
+    options,
+  );
 }
 
 console.log(
   `HTTP tools/call: wrk -t1 -c${connections}, ${seconds}s per run, ${rounds} round(s), Node ${process.version}`,
 );
 const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
+const ratios: number[] = [];
 for (let round = 1; round <= rounds; round++) {
+  const rates: Record<string, number> = {};
   for (const target of targets) {
-    const server = await start(target);
+    const server = await startServer(join(here, target.script), target.args);
     try {
-      await load(target, server.url); // warm-up run, discarded
-      const result = await load(target, server.url);
+      await load(target, server.url, server.pid); // warm-up run, discarded
+      const result = await load(target, server.url, server.pid);
       if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} non-2xx responses`);
       results.get(target.name)!.push(result);
+      rates[target.name] = result.requestsPerSecond;
       console.log(
-        `round ${round}: ${target.name.padEnd(30)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`,
+        `round ${round}: ${target.name.padEnd(30)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  wrk CPU ${formatCpu(result.generatorCpu)}  server CPU ${formatCpu(result.serverCpu)}`,
       );
     } finally {
-      server.stop();
+      await server.stop();
     }
   }
+  ratios.push(
+    rates['erlmcp 2025 session, JSON']! /
+      Math.max(rates['SDK v1 2025 session, JSON']!, rates['SDK v2 createMcpHandler 2026']!),
+  );
 }
 const med = (name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
 const raw = med('raw node:http (ceiling)');
@@ -158,20 +132,23 @@ for (const target of targets) {
   );
 }
 console.log('targets: erlmcp >= 70% of raw node:http and >= 8x the best SDK configuration');
+console.log('load generator: wrk (lean, C), not the erlmcp client');
 
-if (values.json) {
-  const summary = {
-    scenario: 'HTTP tools/call (wrk -t1 -c32)',
-    unit: 'req/s',
-    generator: 'wrk',
-    targets: targets.map((target) => ({
+writeResult(values.json, {
+  scenario: 'HTTP tools/call (wrk -t1 -c32)',
+  unit: 'req/s',
+  generator: 'wrk (lean purpose-built, C, one thread), not the erlmcp client',
+  targets: targets.map((target) => {
+    const runs = results.get(target.name)!;
+    return {
       name: target.name,
       median: med(target.name),
-      p50Ms: median(results.get(target.name)!.map((r) => r.p50Ms)),
-      p99Ms: median(results.get(target.name)!.map((r) => r.p99Ms)),
-      rounds: results.get(target.name)!.map((r) => r.requestsPerSecond),
-    })),
-    ratio: { label: 'erlmcp 2025 JSON / best SDK', value: med('erlmcp 2025 session, JSON') / bestSdk },
-  };
-  writeFileSync(values.json, JSON.stringify(summary, null, 2));
-}
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      rounds: runs.map((r) => r.requestsPerSecond),
+      generatorCpu: medianCpu(runs.map((r) => r.generatorCpu)),
+      serverCpu: medianCpu(runs.map((r) => r.serverCpu)),
+    };
+  }),
+  ratio: { label: 'erlmcp 2025 JSON / best SDK', value: median(ratios), rounds: ratios },
+});

@@ -4,12 +4,13 @@
  * SDK v1 peer, driven by `erlmcp bench`'s code path (the erlmcp client). Usage:
  * node dist/bench/rate-latency.js [--rate 1000] [--seconds 5] [--quick] [--json file]
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBench } from '../src/cli/bench.js';
+import { formatCpu, startCpuWindow } from './lib/cpu.js';
+import { writeResult } from './lib/results.js';
+import { startServer } from './lib/spawn-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -28,25 +29,12 @@ const targets = [
   { name: 'SDK v1 2025 session', script: 'peers/sdk-v1-http-server.js' },
 ];
 
-async function start(script: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(here, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const match = /URL (\S+)/.exec(chunk);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGKILL') };
-}
-
 console.log(
   `fixed offered rate: ${rate} tools/call per second for ${seconds} s, latency from the intended send time`,
 );
 const rows = [];
 for (const target of targets) {
-  const server = await start(target.script);
+  const server = await startServer(join(here, target.script));
   try {
     await runBench({
       target: server.url,
@@ -56,6 +44,7 @@ for (const target of targets) {
       durationSeconds: 1,
       write: () => {},
     });
+    const cpu = startCpuWindow(server.pid);
     const report = await runBench({
       target: server.url,
       tool: 'echo',
@@ -64,26 +53,31 @@ for (const target of targets) {
       durationSeconds: seconds,
       write: () => {},
     });
-    rows.push({ name: target.name, ...report });
+    const window = cpu.stop();
+    rows.push({ name: target.name, ...report, generatorCpu: window.self, serverCpu: window.server });
     console.log(
-      `  ${target.name.padEnd(34)} p50 ${report.p50.toFixed(2)} ms  p90 ${report.p90.toFixed(2)} ms  p99 ${report.p99.toFixed(2)} ms  max ${report.max.toFixed(2)} ms  errors ${report.errors}`,
+      `  ${target.name.padEnd(34)} p50 ${report.p50.toFixed(2)} ms  p90 ${report.p90.toFixed(2)} ms  p99 ${report.p99.toFixed(2)} ms  max ${report.max.toFixed(2)} ms  errors ${report.errors}  generator CPU ${formatCpu(window.self)}  server CPU ${formatCpu(window.server)}`,
     );
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
-if (values.json) {
-  writeFileSync(
-    values.json,
-    JSON.stringify({
-      scenario: `HTTP tools/call at ${rate}/s (open loop)`,
-      unit: 'p99 ms',
-      generator: 'erlmcp client (erlmcp bench)',
-      targets: rows.map((row) => ({ name: row.name, median: row.p99, p50Ms: row.p50, p99Ms: row.p99 })),
-      ratio: {
-        label: 'SDK v1 p99 / erlmcp p99',
-        value: (rows[1]?.p99 ?? Number.NaN) / (rows[0]?.p99 ?? Number.NaN),
-      },
-    }),
-  );
-}
+console.log("load generator: erlmcp's own client code path (erlmcp bench), in this process");
+
+writeResult(values.json, {
+  scenario: `HTTP tools/call at ${rate}/s (open loop)`,
+  unit: 'p99 ms',
+  generator: "erlmcp's own client code path (`erlmcp bench`, runBench) in the benchmark process",
+  targets: rows.map((row) => ({
+    name: row.name,
+    median: row.p99,
+    p50Ms: row.p50,
+    p99Ms: row.p99,
+    generatorCpu: row.generatorCpu,
+    serverCpu: row.serverCpu,
+  })),
+  ratio: {
+    label: 'SDK v1 p99 / erlmcp p99',
+    value: (rows[1]?.p99 ?? Number.NaN) / (rows[0]?.p99 ?? Number.NaN),
+  },
+});

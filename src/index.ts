@@ -31,6 +31,17 @@ export {
   CircuitOpenError,
   type CircuitState,
 } from './runtime/circuit-breaker.js';
+export {
+  type KeyedRateLimiter,
+  LIMIT_DEFAULTS,
+  LimitError,
+  type RateLimit,
+  type RefusalReason,
+  RestartBudget,
+  type RuntimeLimits,
+  type RuntimeLimitsInput,
+  Supervisor,
+} from './runtime/index.js';
 export { compileSchema, type SchemaInput } from './schema/index.js';
 export type { RequestContext } from './server/context.js';
 export type {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { type CpuShare, startCpuWindow } from './cpu.js';
 
 export interface StdioTarget {
   name: string;
@@ -12,8 +13,10 @@ export interface LoadResult {
   messages: number;
   seconds: number;
   rate: number;
-  /** CPU seconds of the server process (user + system) during the run, from /proc when available. */
   errors: number;
+  /** This process's CPU (the generator runs here) and the server's, over the measured window. */
+  generatorCpu: CpuShare;
+  serverCpu: CpuShare;
 }
 
 const MODERN_META = {
@@ -69,6 +72,7 @@ export async function runStdioLoad(target: StdioTarget, total: number, window: n
   const paramsJson = JSON.stringify(params);
   const line = (id: number) => `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":${paramsJson}}\n`;
   const started = process.hrtime.bigint();
+  const cpu = startCpuWindow(child.pid);
   await new Promise<void>((resolve) => {
     let sent = 0;
     const sendMore = () => {
@@ -84,6 +88,7 @@ export async function runStdioLoad(target: StdioTarget, total: number, window: n
     sendMore();
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const measured = cpu.stop();
   child.stdin.end();
   await new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
@@ -92,5 +97,12 @@ export async function runStdioLoad(target: StdioTarget, total: number, window: n
       resolve(undefined);
     });
   });
-  return { messages: total, seconds, rate: total / seconds, errors };
+  return {
+    messages: total,
+    seconds,
+    rate: total / seconds,
+    errors,
+    generatorCpu: measured.self,
+    serverCpu: measured.server,
+  };
 }

@@ -1,45 +1,44 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CpuShare, startCpuWindow } from './cpu.js';
 
 export interface WrkResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** wrk's own CPU (the load generator), so a saturated generator shows. */
+  generatorCpu: CpuShare;
+  /** The server process's CPU over the same window. */
+  serverCpu: CpuShare;
+  /** wrk's full output, for scripts that print their own counters from `done`. */
+  stdout: string;
+}
+
+export interface WrkOptions {
+  connections: number;
+  seconds: number;
+  /** The server's pid, to read its CPU from /proc. */
+  serverPid?: number;
 }
 
 /**
- * Drives an HTTP endpoint with wrk (C, one thread): the load generator must not be the bottleneck
- * on a 2-core machine. Each request gets a fresh JSON-RPC id (sessions refuse duplicate ids).
+ * Runs wrk (C, one thread) with a Lua script: the load generator must not be the bottleneck on a
+ * 2-core machine. wrk's CPU is read as this process's reaped-children time, so nothing else may
+ * exit during the run (servers are stopped and awaited between runs).
  */
-export function runWrk(
-  url: string,
-  headers: Record<string, string>,
-  bodyBeforeId: string,
-  bodyAfterId: string,
-  options: { connections: number; seconds: number },
-): Promise<WrkResult> {
+export function runWrkScript(url: string, lua: string, options: WrkOptions): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'erlmcp-wrk-'));
-  const script = join(dir, 'post.lua');
-  const headerLines = Object.entries(headers)
-    .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
-    .join('\n');
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-${headerLines}
-local counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format(nil, nil, nil, ${JSON.stringify(bodyBeforeId)} .. counter .. ${JSON.stringify(bodyAfterId)})
-end
-`,
-  );
+  const script = join(dir, 'script.lua');
+  writeFileSync(script, lua);
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', script, url];
+  const cpu = startCpuWindow(options.serverPid);
   return new Promise((resolve, reject) => {
     execFile('wrk', args, (error, stdout) => {
+      const window = cpu.stop();
+      rmSync(dir, { recursive: true, force: true });
       if (error) {
         reject(new Error(`wrk failed (install it: apt-get install wrk): ${error.message}`));
         return;
@@ -51,9 +50,41 @@ end
         p50Ms: toMs(/50%\s+([\d.]+)(us|ms|s)/.exec(stdout)),
         p99Ms: toMs(/99%\s+([\d.]+)(us|ms|s)/.exec(stdout)),
         errors: errors ? Number(errors[1]) : 0,
+        generatorCpu: window.children,
+        serverCpu: window.server,
+        stdout,
       });
     });
   });
+}
+
+/** Lua lines that set the method and headers of every request. */
+export function wrkHeaders(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
+    .join('\n');
+}
+
+/** POSTs one body per request with a fresh JSON-RPC id (sessions refuse duplicate in-flight ids). */
+export function runWrk(
+  url: string,
+  headers: Record<string, string>,
+  bodyBeforeId: string,
+  bodyAfterId: string,
+  options: WrkOptions,
+): Promise<WrkResult> {
+  return runWrkScript(
+    url,
+    `wrk.method = "POST"
+${wrkHeaders(headers)}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, ${JSON.stringify(bodyBeforeId)} .. counter .. ${JSON.stringify(bodyAfterId)})
+end
+`,
+    options,
+  );
 }
 
 function toMs(match: RegExpExecArray | null): number {

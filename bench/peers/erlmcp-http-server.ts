@@ -1,10 +1,26 @@
-/** erlmcp's everything server over Streamable HTTP for the benchmark; prints its URL. */
+/**
+ * erlmcp's everything server over Streamable HTTP for the benchmark; prints its URL.
+ * `--resource-bytes N` adds the text resource bench://big of N bytes (the 1 MiB read scenario).
+ */
 import { parseArgs } from 'node:util';
 import { createServer } from '../../examples/everything.js';
 import { serveHttp } from '../../src/transports/http/index.js';
+import { benchServerOptions } from '../lib/bench-limits.js';
+import { BIG_RESOURCE_URI, bigText } from '../lib/big-text.js';
 
-const { values } = parseArgs({ options: { mode: { type: 'string', default: 'auto' } } });
-const handle = await serveHttp(createServer(), {
+const { values } = parseArgs({
+  options: { mode: { type: 'string', default: 'auto' }, 'resource-bytes': { type: 'string' } },
+});
+const server = createServer(benchServerOptions());
+if (values['resource-bytes']) {
+  const text = bigText(Number(values['resource-bytes']));
+  server.resource(BIG_RESOURCE_URI, {
+    name: 'big',
+    mimeType: 'text/plain',
+    read: (uri) => ({ contents: [{ uri, mimeType: 'text/plain', text }] }),
+  });
+}
+const handle = await serveHttp(server, {
   port: 0,
   responseMode: values.mode as 'auto' | 'json' | 'sse',
 });

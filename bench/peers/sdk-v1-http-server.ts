@@ -1,11 +1,18 @@
-/** The peer: SDK v1 McpServer over StreamableHTTPServerTransport, one session (JSON responses). */
+/**
+ * The peer: SDK v1 McpServer over StreamableHTTPServerTransport, a server per session (the SDK's
+ * way), JSON responses. `--resource-bytes N` adds the text resource bench://big of N bytes.
+ */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { BIG_RESOURCE_URI, bigText } from '../lib/big-text.js';
 
+const { values } = parseArgs({ options: { 'resource-bytes': { type: 'string' } } });
+const big = values['resource-bytes'] ? bigText(Number(values['resource-bytes'])) : undefined;
 const transports = new Map<string, StreamableHTTPServerTransport>();
 
 function newServer(): McpServer {
@@ -13,6 +20,10 @@ function newServer(): McpServer {
   server.registerTool('echo', { inputSchema: { message: z.string() } }, async ({ message }) => ({
     content: [{ type: 'text', text: `Echo: ${message}` }],
   }));
+  if (big !== undefined)
+    server.registerResource('big', BIG_RESOURCE_URI, { mimeType: 'text/plain' }, async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: 'text/plain', text: big }],
+    }));
   return server;
 }
 

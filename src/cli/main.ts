@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { formatReport, runBench } from './bench.js';
+import { loadConfig } from './config/load-config.js';
 import { serve } from './serve.js';
 
 const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http] [--host H] [--port N] [--path /mcp]
+                    [--workers N] [--config file.json]
        erlmcp bench <url|"command args"> [--tool NAME --args JSON] [--rate N | --connections N] [--duration S]
 
   serve    Runs the McpServer exported by <module> (default export, "server" or "createServer").
-           HTTP defaults: 127.0.0.1:3000, path /mcp.
+           HTTP defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port.
+           Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment
+           variables (e.g. ERLMCP_LIMITS_MAX_IN_FLIGHT=512) < flags; see docs/limits.md.
   bench    Load-tests any MCP server (HTTP URL or stdio command) with tools/call and prints
            throughput, p50/p90/p99/max latency and errors.
 `;
@@ -17,7 +21,9 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      transport: { type: 'string', default: 'stdio' },
+      transport: { type: 'string' },
+      workers: { type: 'string' },
+      config: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       path: { type: 'string' },
@@ -39,18 +45,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`erlmcp serve: missing <module>\n${USAGE}`);
       return 2;
     }
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-      process.stderr.write(`erlmcp serve: --port must be an integer from 0 to 65535\n`);
-      return 2;
-    }
-    await serve({
-      module,
-      transport: values.transport ?? 'stdio',
-      ...(values.host ? { host: values.host } : {}),
-      ...(port !== undefined ? { port } : {}),
-      ...(values.path ? { path: values.path } : {}),
-    });
+    const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+    await serve(
+      loadConfig({
+        module,
+        transport: values.transport,
+        host: values.host,
+        port: number(values.port),
+        path: values.path,
+        workers: number(values.workers),
+        config: values.config,
+      }),
+    );
     return -1;
   }
   if (command === 'bench') {

@@ -32,22 +32,42 @@ const NEVER_SHED = new Set(['ping']);
  * may start and ends what is left when the node goes away.
  */
 export class Supervisor {
-  readonly limits: RuntimeLimits;
-  readonly shedder: LoadShedder;
+  #limits!: RuntimeLimits;
+  #shedder!: LoadShedder;
   readonly #running = new Set<Kill>();
   readonly #sessionsByPrincipal = new Map<string, number>();
-  readonly #rateBySession: KeyedRateLimiter | undefined;
-  readonly #rateByPrincipal: KeyedRateLimiter | undefined;
-  readonly #rateByIp: KeyedRateLimiter | undefined;
+  #rateBySession: KeyedRateLimiter | undefined;
+  #rateByPrincipal: KeyedRateLimiter | undefined;
+  #rateByIp: KeyedRateLimiter | undefined;
   #sessions = 0;
   #draining = false;
   #idle: (() => void) | undefined;
   #started = 0;
 
   constructor(limits: RuntimeLimitsInput = {}) {
-    this.limits = resolveLimits(limits);
-    this.shedder = new LoadShedder(this.limits.maxEventLoopDelayMs);
-    const { perSession, perPrincipal, perIp } = this.limits.rate;
+    this.#apply(resolveLimits(limits));
+  }
+
+  get limits(): RuntimeLimits {
+    return this.#limits;
+  }
+
+  get shedder(): LoadShedder {
+    return this.#shedder;
+  }
+
+  /** Changes limits before serving starts (e.g. from the CLI's configuration); merged over the current ones. */
+  configure(limits: RuntimeLimitsInput): void {
+    if (this.#started > 0) throw new Error('Limits can only be changed before the server starts serving');
+    this.#apply(
+      resolveLimits({ ...this.#limits, ...limits, rate: { ...this.#limits.rate, ...limits.rate } }),
+    );
+  }
+
+  #apply(limits: RuntimeLimits): void {
+    this.#limits = limits;
+    this.#shedder = new LoadShedder(limits.maxEventLoopDelayMs);
+    const { perSession, perPrincipal, perIp } = limits.rate;
     this.#rateBySession = perSession ? new KeyedRateLimiter(perSession) : undefined;
     this.#rateByPrincipal = perPrincipal ? new KeyedRateLimiter(perPrincipal) : undefined;
     this.#rateByIp = perIp ? new KeyedRateLimiter(perIp) : undefined;
@@ -55,11 +75,11 @@ export class Supervisor {
 
   /** A transport starts serving (reference-counted: the load monitor runs while any does). */
   start(): void {
-    if (this.#started++ === 0) this.shedder.start();
+    if (this.#started++ === 0) this.#shedder.start();
   }
 
   stop(): void {
-    if (this.#started > 0 && --this.#started === 0) this.shedder.stop();
+    if (this.#started > 0 && --this.#started === 0) this.#shedder.stop();
   }
 
   get draining(): boolean {
@@ -76,17 +96,17 @@ export class Supervisor {
 
   /** Whether new work would be shed right now (for readiness probes). */
   get overloaded(): boolean {
-    return this.#draining || this.shedder.overloaded || this.#running.size >= this.limits.maxInFlight;
+    return this.#draining || this.#shedder.overloaded || this.#running.size >= this.#limits.maxInFlight;
   }
 
   /** The refusal for a new request, or undefined to admit it. Cheap: counters and one Map lookup. */
   admitRequest(method: string, scope: RequestScope): LimitError | undefined {
     if (NEVER_SHED.has(method)) return undefined;
-    const limits = this.limits;
+    const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.shedder.overloaded) {
+    if (this.#shedder.overloaded) {
       return overloaded(
-        `event-loop delay ${Math.round(this.shedder.delayMs)} ms`,
+        `event-loop delay ${Math.round(this.#shedder.delayMs)} ms`,
         limits.retryAfterMs,
         'maxEventLoopDelayMs',
       );
@@ -102,11 +122,11 @@ export class Supervisor {
 
   /** The refusal for a new 2025 session, or undefined; call `sessionOpened` once it exists. */
   admitSession(scope: RequestScope): LimitError | undefined {
-    const limits = this.limits;
+    const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.shedder.overloaded) {
+    if (this.#shedder.overloaded) {
       return overloaded(
-        `event-loop delay ${Math.round(this.shedder.delayMs)} ms`,
+        `event-loop delay ${Math.round(this.#shedder.delayMs)} ms`,
         limits.retryAfterMs,
         'maxEventLoopDelayMs',
       );
@@ -152,7 +172,7 @@ export class Supervisor {
    * Stops admitting (new requests get 503 "draining"), waits for running requests up to `timeoutMs`,
    * then ends the rest with that error. Idempotent: a second call waits for the same outcome.
    */
-  async drain(timeoutMs = this.limits.drainTimeoutMs): Promise<void> {
+  async drain(timeoutMs = this.#limits.drainTimeoutMs): Promise<void> {
     this.#draining = true;
     if (this.#running.size > 0) {
       await new Promise<void>((resolve) => {
@@ -169,10 +189,10 @@ export class Supervisor {
   /** Ends every running request at once with a "draining" error. Idempotent. */
   destroy(): void {
     this.#draining = true;
-    const error = draining(this.limits.retryAfterMs);
+    const error = draining(this.#limits.retryAfterMs);
     for (const kill of [...this.#running]) kill(error);
     this.#running.clear();
-    this.shedder.stop();
+    this.#shedder.stop();
   }
 
   #takeRate(scope: RequestScope): LimitError | undefined {

@@ -1,3 +1,4 @@
+import type { RuntimeLimitsInput } from '../runtime/limits.js';
 import type { Transport } from '../transports/transport.js';
 import { ServerCore } from './core.js';
 import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig } from './definitions.js';
@@ -44,6 +45,11 @@ export class McpServer {
   /** Tells subscribers (2025 `resources/subscribe`, 2026 `subscriptions/listen`) that `uri` changed. */
   resourceUpdated(uri: string): void {
     this.core.resourceUpdated(uri);
+  }
+
+  /** Changes runtime limits (merged over the current ones); only before the server starts serving. */
+  setLimits(limits: RuntimeLimitsInput): void {
+    this.core.supervisor.configure(limits);
   }
 
   /** Serves this server over one transport; resolves once the transport is started. */

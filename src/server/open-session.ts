@@ -15,6 +15,8 @@ import { initializeResult } from './handlers/lifecycle.js';
 export function openLegacySession(
   core: ServerCore,
   params: Record<string, unknown>,
+  /** Cluster workers prefix ids with their tag, so any worker can tell who owns a session. */
+  idPrefix = '',
 ): { session: LegacySession; result: Result } | { error: McpError } {
   const problem =
     typeof params.protocolVersion !== 'string'
@@ -27,7 +29,7 @@ export function openLegacySession(
   if (problem) return { error: invalidParams(problem) };
   const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
   const session: LegacySession = {
-    id: randomUUID(),
+    id: idPrefix + randomUUID(),
     protocolVersion,
     clientInfo: params.clientInfo as unknown as Implementation,
     clientCapabilities: params.capabilities as ClientCapabilities,

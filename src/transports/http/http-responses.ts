@@ -3,6 +3,8 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import type { LimitError } from '../../runtime/limit-errors.js';
 
+const LARGE_BODY_CHARS = 64 * 1024;
+
 /** Writes a JSON body with its status; a no-op once the response has started. */
 export function sendJson(
   res: ServerResponse,
@@ -15,12 +17,15 @@ export function sendJson(
     return;
   }
   const text = JSON.stringify(body);
+  // Large bodies are encoded once (byteLength and end(string) would each walk the text again);
+  // small ones stay strings, which node:http writes together with the headers.
+  const payload = text.length > LARGE_BODY_CHARS ? Buffer.from(text) : text;
   res.writeHead(status, {
     'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
+    'content-length': typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length,
     ...headers,
   });
-  res.end(text);
+  res.end(payload);
 }
 
 /** An HTTP error with a JSON-RPC error body (no id unless the request's id is known). */

@@ -192,7 +192,7 @@ export function createLegacyEndpoint(
       sendRefusal(res, refusal, request.id);
       return;
     }
-    const opened = openLegacySession(core, request.params ?? {});
+    const opened = openLegacySession(core, request.params ?? {}, options.sessionIdPrefix);
     if ('error' in opened) {
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;

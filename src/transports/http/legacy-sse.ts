@@ -6,7 +6,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import type { MessageSink, Transport } from '../transport.js';
-import { sendError } from './http-responses.js';
+import { sendError, sendRefusal } from './http-responses.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { SSE_HEADERS } from './sse-stream.js';
@@ -82,7 +82,12 @@ export function createLegacySseHandler(
   return {
     async stream(req, res) {
       if (!guard(req, res)) return;
-      const id = randomUUID();
+      const refusal = server.core.supervisor.admitSession({ ip: req.socket?.remoteAddress });
+      if (refusal) {
+        sendRefusal(res, refusal);
+        return;
+      }
+      const id = (options.sessionIdPrefix ?? '') + randomUUID();
       res.writeHead(200, SSE_HEADERS);
       res.write(encodeSseEvent({ event: 'endpoint', data: `${messagesPath}?sessionId=${id}` }));
       const transport = new SseConnectionTransport(res, keepAliveMs);
@@ -93,6 +98,7 @@ export function createLegacySseHandler(
     async message(req, res) {
       if (!guard(req, res)) return;
       const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId');
+      if (id && options.routeSession?.(id, req, res)) return;
       const transport = id ? streams.get(id) : undefined;
       if (!transport) {
         sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown or missing sessionId');

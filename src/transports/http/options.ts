@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventStore } from './event-store.js';
 
 /** Every limit of the HTTP transport, named, with its default (see `HTTP_DEFAULTS`). */
@@ -23,6 +24,19 @@ export interface HttpTransportOptions {
   retryMs?: number;
   /** Where 2025 SSE events are kept for `Last-Event-ID` resumption. Default in-memory. */
   eventStore?: EventStore;
+  /** Prefix of new 2025 session ids (a cluster worker's tag, so any worker can tell the owner). */
+  sessionIdPrefix?: string;
+  /**
+   * Called first for every request naming a session (`Mcp-Session-Id`, or `?sessionId=` on the
+   * 2024-11-05 endpoint); returns true when it took over the response, e.g. proxied it to the worker
+   * that owns the session. `parsedBody` is set when a framework already consumed the body.
+   */
+  routeSession?: (
+    sessionId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsedBody?: unknown,
+  ) => boolean;
   /** Idle 2025 sessions are ended after this long without a request or open stream. Default 30 min. */
   sessionIdleMs?: number;
 }

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Supervisor } from '../../runtime/supervisor.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { createLegacySseHandler } from './legacy-sse.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
@@ -11,6 +12,11 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * Default `{ ssePath: '/sse', messagesPath: '/messages' }`; `false` turns them off.
    */
   legacySse?: { ssePath: string; messagesPath: string } | false;
+  /**
+   * Liveness (`live`: 200 while the process serves) and readiness (`ready`: 503 while draining or
+   * shedding load, so a balancer sends new clients elsewhere). Default `/health` and `/ready`.
+   */
+  health?: { live: string; ready: string } | false;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   host?: string;
   /** Port; 0 picks a free one. Default 3000. */
@@ -21,6 +27,8 @@ export interface HttpServerHandle {
   readonly url: string;
   readonly server: Server;
   readonly handler: HttpHandler;
+  /** The request listener, to serve the same endpoint on another listening socket. */
+  readonly requestListener: RequestListener;
   /**
    * Graceful drain: stops accepting connections, answers new requests on open ones with 503 and
    * `Connection: close`, lets running requests finish (up to `limits.drainTimeoutMs`), ends streams
@@ -40,8 +48,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       ? undefined
       : (options.legacySse ?? { ssePath: '/sse', messagesPath: '/messages' });
   const legacy = legacyPaths ? createLegacySseHandler(mcp, legacyPaths.messagesPath, options) : undefined;
+  const health =
+    options.health === false ? undefined : (options.health ?? { live: '/health', ready: '/ready' });
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const requestListener: RequestListener = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (legacy && legacyPaths && req.method === 'GET' && pathname === legacyPaths.ssePath) {
       void legacy.stream(req, res);
@@ -49,6 +59,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     }
     if (legacy && legacyPaths && req.method === 'POST' && pathname === legacyPaths.messagesPath) {
       void legacy.message(req, res);
+      return;
+    }
+    if (health && req.method === 'GET' && (pathname === health.live || pathname === health.ready)) {
+      sendHealth(res, mcp.core.supervisor, pathname === health.ready);
       return;
     }
     if (pathname !== path) {
@@ -60,7 +74,8 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       if (!res.headersSent) res.writeHead(500).end();
       else res.end();
     });
-  });
+  };
+  const server = createServer(requestListener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -77,6 +92,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     url: `http://${shownHost}:${port}${path}`,
     server,
     handler,
+    requestListener,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -94,4 +110,18 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     },
   };
   return handle;
+}
+
+function sendHealth(res: ServerResponse, supervisor: Supervisor, readiness: boolean): void {
+  const refusing = readiness && supervisor.overloaded;
+  const status = supervisor.draining ? 'draining' : refusing ? 'overloaded' : 'ok';
+  const body = JSON.stringify({
+    status,
+    pid: process.pid,
+    inFlight: supervisor.inFlight,
+    sessions: supervisor.sessions,
+    eventLoopDelayMs: Math.round(supervisor.shedder.delayMs),
+  });
+  res.writeHead(refusing ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(body);
 }

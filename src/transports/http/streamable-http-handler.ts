@@ -12,7 +12,7 @@ import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
-import { acceptsBoth, clientIp, isModernMessage } from './request-headers.js';
+import { acceptsBoth, clientIp, header, isModernMessage } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream } from './sse-stream.js';
 
@@ -51,6 +51,8 @@ export type HttpHandler = ((
       sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Origin not allowed');
       return;
     }
+    const sessionId = options.routeSession && header(req, 'mcp-session-id');
+    if (sessionId && options.routeSession?.(sessionId, req, res, parsedBody)) return;
     switch (req.method) {
       case 'POST':
         return handlePost(req, res, parsedBody);

@@ -1,0 +1,66 @@
+/**
+ * The JSON Schema of `erlmcp serve` configuration (file, environment, flags). It is also the source
+ * of the environment variable names: `limits.maxInFlight` ↔ `ERLMCP_LIMITS_MAX_IN_FLIGHT`.
+ */
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+const milliseconds = { type: 'number', minimum: 0 } as const;
+const rate = {
+  oneOf: [
+    { const: false },
+    {
+      type: 'object',
+      properties: {
+        perSecond: { type: 'number', exclusiveMinimum: 0 },
+        burst: { type: 'number', minimum: 1 },
+      },
+      required: ['perSecond', 'burst'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    module: { type: 'string', minLength: 1 },
+    transport: { enum: ['stdio', 'http'] },
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    path: { type: 'string', pattern: '^/' },
+    workers: { type: 'integer', minimum: 1, maximum: 256 },
+    http: {
+      type: 'object',
+      properties: {
+        maxBodyBytes: positiveInteger,
+        sessionIdleMs: milliseconds,
+        maxSseBufferBytes: positiveInteger,
+        keepAliveMs: milliseconds,
+        retryMs: milliseconds,
+        responseMode: { enum: ['auto', 'json', 'sse'] },
+        allowedHosts: { oneOf: [{ const: '*' }, { type: 'array', items: { type: 'string' } }] },
+        allowedOrigins: { oneOf: [{ const: '*' }, { type: 'array', items: { type: 'string' } }] },
+      },
+      additionalProperties: false,
+    },
+    limits: {
+      type: 'object',
+      properties: {
+        maxSessions: positiveInteger,
+        maxSessionsPerPrincipal: positiveInteger,
+        maxInFlight: positiveInteger,
+        maxInFlightPerSession: positiveInteger,
+        maxStreamsPerSession: positiveInteger,
+        maxEventLoopDelayMs: milliseconds,
+        retryAfterMs: milliseconds,
+        drainTimeoutMs: milliseconds,
+        rate: {
+          type: 'object',
+          properties: { perSession: rate, perPrincipal: rate, perIp: rate },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import type { RuntimeLimitsInput } from '../../runtime/limits.js';
+import { compileJsonSchema } from '../../schema/json-schema.js';
+import type { HttpTransportOptions } from '../../transports/http/options.js';
+import { CONFIG_SCHEMA } from './config-schema.js';
+
+/** What `erlmcp serve` runs, after defaults < config file < environment < flags. */
+export interface ServeConfig {
+  module: string;
+  transport: 'stdio' | 'http';
+  host: string;
+  port: number;
+  path: string;
+  /** HTTP worker processes on one port (1: no cluster). */
+  workers: number;
+  http: Pick<
+    HttpTransportOptions,
+    | 'maxBodyBytes'
+    | 'sessionIdleMs'
+    | 'maxSseBufferBytes'
+    | 'keepAliveMs'
+    | 'retryMs'
+    | 'responseMode'
+    | 'allowedHosts'
+    | 'allowedOrigins'
+  >;
+  limits: RuntimeLimitsInput;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const DEFAULTS = {
+  transport: 'stdio',
+  host: '127.0.0.1',
+  port: 3000,
+  path: '/mcp',
+  workers: 1,
+  http: {},
+  limits: {},
+};
+const ENV_PREFIX = 'ERLMCP_';
+const validate = compileJsonSchema(CONFIG_SCHEMA as unknown as Record<string, unknown>);
+
+/**
+ * Merges the layers and validates the result, naming the key and where its value came from.
+ * `flags` are the command-line values already parsed (undefined when not given).
+ */
+export function loadConfig(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServeConfig {
+  const file = flags.config ?? env.ERLMCP_CONFIG;
+  const layers: [source: string, value: Record<string, unknown>][] = [['defaults', DEFAULTS]];
+  if (typeof file === 'string') layers.push([file, readConfigFile(file)]);
+  layers.push(['environment', fromEnvironment(env)]);
+  const { config: _config, ...given } = flags;
+  layers.push(['flags', given]);
+  let merged: Record<string, unknown> = {};
+  for (const [, layer] of layers) merged = deepMerge(merged, layer);
+  const result = validate(merged);
+  if (!result.ok) {
+    const issue = result.issues[0]!;
+    const key = issue.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+    const from = layers.findLast(([, layer]) => hasPath(layer, issue.path))?.[0] ?? 'defaults';
+    throw new ConfigError(
+      `Invalid configuration: ${key} ${issue.message} (from ${from}${envHint(key, from)})`,
+    );
+  }
+  if (merged.module === undefined) throw new ConfigError('Invalid configuration: module is required');
+  return merged as unknown as ServeConfig;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`Config file ${path} is not a JSON object: ${(error as Error).message}`);
+  }
+}
+
+/** Every schema leaf has a variable; values are JSON when they parse (numbers, false, arrays), else strings. */
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of leafPaths(CONFIG_SCHEMA as unknown as Record<string, unknown>)) {
+    const raw = env[envName(path)];
+    if (raw === undefined) continue;
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string such as a host name
+    }
+    setPath(out, path, value);
+  }
+  return out;
+}
+
+export function envName(path: string[]): string {
+  return ENV_PREFIX + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+/** Paths of the schema's leaves: objects with `properties` are descended, everything else is a leaf. */
+export function leafPaths(schema: Record<string, unknown>, prefix: string[] = []): string[][] {
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!properties) return [prefix];
+  return Object.entries(properties).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
+}
+
+function envHint(key: string, from: string): string {
+  return from === 'environment' ? ` ${envName(key.split('.').slice(0, 3))}` : '';
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    node[part] ??= {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}
+
+function hasPath(value: Record<string, unknown>, pointer: string): boolean {
+  let node: unknown = value;
+  for (const part of pointer.split('/').slice(1)) {
+    if (typeof node !== 'object' || node === null || !(part in node)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return true;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,81 @@
+import cluster, { type Worker } from 'node:cluster';
+import { RestartBudget } from '../restart-budget.js';
+import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+
+export interface PrimaryOptions {
+  workers: number;
+  /** Restart intensity: at most `maxRestarts` crashed workers restarted per `periodMs`. */
+  restart?: { maxRestarts: number; periodMs: number };
+  /** How long workers may drain on shutdown before they are killed. */
+  drainTimeoutMs: number;
+  /** Called once every first-generation worker listens. */
+  onListening?: (url: string) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * The cluster primary: forks the workers, keeps the session routing table, restarts crashed
+ * workers within the restart budget (past it, shuts down with exit code 1, like an OTP supervisor
+ * giving up), and on SIGTERM/SIGINT drains every worker, then exits.
+ */
+export function runPrimary(options: PrimaryOptions): void {
+  const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  const budget = new RestartBudget(options.restart?.maxRestarts ?? 5, options.restart?.periodMs ?? 60_000);
+  const routes = new Map<Worker, { tag: string; port: number }>();
+  let pendingFirst = options.workers;
+  let stopping = false;
+
+  const broadcast = () => {
+    const message: PrimaryMessage = {
+      type: 'erlmcp:routes',
+      routes: Object.fromEntries([...routes.values()].map((route) => [route.tag, route.port])),
+    };
+    for (const worker of Object.values(cluster.workers ?? {}))
+      if (worker?.isConnected()) worker.send(message);
+  };
+
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('message', (message: unknown) => {
+      if (!isMessage<WorkerMessage>(message, 'erlmcp:ready')) return;
+      routes.set(worker, { tag: message.tag, port: message.internalPort });
+      broadcast();
+      log(`erlmcp: worker ${worker.process.pid} ready`);
+      if (pendingFirst > 0 && --pendingFirst === 0) options.onListening?.(message.url);
+    });
+    worker.once('exit', (code, signal) => {
+      routes.delete(worker);
+      broadcast();
+      if (stopping) return;
+      log(`erlmcp: worker ${worker.process.pid} exited (${signal ?? `code ${code}`})`);
+      if (budget.tryRestart()) {
+        fork();
+        return;
+      }
+      log('erlmcp: workers crash too often (restart budget spent); shutting down');
+      shutdown(1);
+    });
+  };
+
+  const shutdown = (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    const live = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+    const killTimer = setTimeout(() => {
+      for (const worker of live) worker.process.kill('SIGKILL');
+    }, options.drainTimeoutMs + 2_000);
+    killTimer.unref();
+    let left = live.length;
+    if (left === 0) process.exit(exitCode);
+    for (const worker of live) {
+      worker.once('exit', () => {
+        if (--left === 0) process.exit(exitCode);
+      });
+      worker.process.kill('SIGTERM');
+    }
+  };
+
+  for (let i = 0; i < options.workers; i++) fork();
+  process.once('SIGTERM', () => shutdown(0));
+  process.once('SIGINT', () => shutdown(0));
+}

@@ -1,0 +1,63 @@
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { sendError } from '../../transports/http/http-responses.js';
+
+/** Marks a request already proxied once, so a stale route can never bounce it around. */
+const FORWARDED = 'x-erlmcp-forwarded';
+
+/**
+ * Sends requests for a 2025 session to the worker that holds it. Session ids start with the owning
+ * worker's tag (`<tag>.`); a worker proxies foreign ones to the owner's private port. A session whose
+ * worker is gone really is gone, so that (and only that) is answered 404 "Session not found".
+ */
+export class SessionRouter {
+  readonly prefix: string;
+  #routes = new Map<string, number>();
+
+  constructor(readonly tag: string) {
+    this.prefix = `${tag}.`;
+  }
+
+  setRoutes(routes: Record<string, number>): void {
+    this.#routes = new Map(Object.entries(routes));
+  }
+
+  /** For `HttpTransportOptions.routeSession`: true when the request was taken over. */
+  route = (sessionId: string, req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): boolean => {
+    if (sessionId.startsWith(this.prefix) || req.headers[FORWARDED] !== undefined) return false;
+    const tag = sessionId.slice(0, sessionId.indexOf('.'));
+    const port = this.#routes.get(tag);
+    if (port === undefined) {
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found (its worker has stopped)');
+      return true;
+    }
+    proxy(req, res, port, parsedBody);
+    return true;
+  };
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, port: number, parsedBody: unknown): void {
+  const headers = { ...req.headers, [FORWARDED]: '1' };
+  const body = parsedBody === undefined ? undefined : Buffer.from(JSON.stringify(parsedBody));
+  if (body) {
+    headers['content-length'] = String(body.length);
+    delete headers['transfer-encoding'];
+  }
+  const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers });
+  upstream.once('response', (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.once('error', () => {
+    // The owner died between the routing table and now: its sessions died with it.
+    if (!res.headersSent)
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found (its worker has stopped)');
+    else res.destroy();
+  });
+  // The client going away (not the request body ending: IncomingMessage 'close') ends the upstream.
+  res.once('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  if (body) upstream.end(body);
+  else req.pipe(upstream);
+}

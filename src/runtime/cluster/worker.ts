@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpTransportOptions } from '../../transports/http/options.js';
+import type { HttpServerHandle } from '../../transports/http/serve-http.js';
+import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { SessionRouter } from './session-router.js';
+
+/**
+ * Inside a cluster worker: picks the worker's tag, gives `serve` the routing options, then opens the
+ * private port other workers proxy this worker's sessions to and reports both to the primary.
+ */
+export async function runWorker(
+  serve: (
+    routing: Pick<HttpTransportOptions, 'sessionIdPrefix' | 'routeSession'>,
+  ) => Promise<HttpServerHandle>,
+): Promise<HttpServerHandle> {
+  const router = new SessionRouter(randomBytes(4).toString('hex'));
+  process.on('message', (message: unknown) => {
+    if (isMessage<PrimaryMessage>(message, 'erlmcp:routes')) router.setRoutes(message.routes);
+  });
+  const handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route });
+  const internal = createServer(handle.requestListener);
+  await new Promise<void>((resolve) =>
+    internal.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolve),
+  );
+  handle.server.once('close', () => internal.close());
+  const ready: WorkerMessage = {
+    type: 'erlmcp:ready',
+    tag: router.tag,
+    url: handle.url,
+    internalPort: (internal.address() as AddressInfo).port,
+  };
+  process.send?.(ready);
+  return handle;
+}

@@ -1,0 +1,119 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type CliServer,
+  MODERN_HEADERS,
+  modernToolCall,
+  type Reply,
+  startCli,
+} from '../support/cli-process.js';
+import { waitUntil } from '../support/wait.js';
+
+const FIXTURE = 'test/fixtures/slow-server.mjs';
+const LEGACY_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+/** A POST on a fresh connection, so the cluster may hand it to any worker. */
+function post(url: string, headers: Record<string, string>, body: unknown) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Reply }>((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers, agent: false });
+    req.once('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.once('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: (text ? JSON.parse(text) : {}) as Reply,
+        }),
+      );
+    });
+    req.once('error', reject);
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
+  });
+}
+
+const readyPids = (server: CliServer) =>
+  [...server.stderr().matchAll(/worker (\d+) ready/g)].map((match) => Number(match[1]));
+
+describe('erlmcp serve --workers', () => {
+  let server: CliServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('routes 2025 sessions to their worker, restarts a SIGKILLed worker, and drains all on SIGTERM', async () => {
+    server = await startCli([FIXTURE, '--transport', 'http', '--port', '0', '--workers', '2']);
+    const cli = server;
+    await waitUntil(() => readyPids(cli).length === 2, 10_000);
+    const [first, second] = readyPids(cli) as [number, number];
+
+    // A session opened on one worker is served whichever worker the connection lands on.
+    const init = await post(cli.url, LEGACY_HEADERS, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    const session = String(init.headers['mcp-session-id']);
+    const withSession = { ...LEGACY_HEADERS, 'mcp-session-id': session };
+    expect(
+      (await post(cli.url, withSession, { jsonrpc: '2.0', method: 'notifications/initialized' })).status,
+    ).toBe(202);
+    const whoami = async (id: number) => {
+      const answer = await post(cli.url, withSession, {
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name: 'whoami', arguments: {} },
+      });
+      return answer;
+    };
+    const owners = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const answer = await whoami(10 + i);
+      expect(answer.status).toBe(200);
+      owners.add(String(answer.body.result?.content[0]?.text));
+    }
+    expect(owners.size).toBe(1);
+    const owner = Number([...owners][0]);
+    expect([first, second]).toContain(owner);
+    const other = owner === first ? second : first;
+
+    // Kill the other worker: the primary restarts it; the session and new requests are unaffected.
+    process.kill(other, 'SIGKILL');
+    await waitUntil(() => cli.stderr().includes(`worker ${other} exited`), 5_000);
+    await waitUntil(() => readyPids(cli).length === 3, 10_000);
+    const replacement = readyPids(cli)[2]!;
+    expect([first, second]).not.toContain(replacement);
+    for (let i = 0; i < 10; i++) {
+      const answer = await post(
+        cli.url,
+        { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'whoami' },
+        modernToolCall(100 + i, 'whoami'),
+      );
+      expect(answer.status).toBe(200);
+      expect([owner, replacement]).toContain(Number(answer.body.result?.content[0]?.text));
+    }
+    for (let i = 0; i < 4; i++)
+      expect((await whoami(200 + i)).body.result?.content[0]?.text).toBe(String(owner));
+
+    // Kill the owner: its session is gone with it, and every worker now says so (404), none guesses.
+    process.kill(owner, 'SIGKILL');
+    await waitUntil(() => readyPids(cli).length === 4, 10_000);
+    for (let i = 0; i < 4; i++) {
+      const answer = await whoami(300 + i);
+      expect(answer.status).toBe(404);
+      expect(answer.body.error?.message).toMatch(/Session not found/);
+    }
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  }, 40_000);
+});

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitUntil } from './wait.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+/** `erlmcp serve` as a child process, with its output collected; `stop()` never leaves it running. */
+export interface CliServer {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+}
+
+export async function startCli(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await waitUntil(() => /MCP endpoint (\S+)/.test(out) || child.exitCode !== null, 15_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`erlmcp serve did not start: ${err}`, { cause: error });
+  }
+  const url = /MCP endpoint (\S+)/.exec(out)?.[1];
+  if (!url) throw new Error(`erlmcp serve exited: ${err}`);
+  return { child, url, stdout: () => out, stderr: () => err, exited, stop };
+}
+
+export const MODERN_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2026-07-28',
+};
+
+/** A 2026 stateless tools/call body. */
+export function modernToolCall(id: number, name: string, args: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: {
+      name,
+      arguments: args,
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
+      },
+    },
+  });
+}
+
+/** The parts of a JSON-RPC reply these tests read. */
+export interface Reply {
+  result?: { content: { text: string }[] };
+  error?: { code: number; message: string; data?: { reason?: string } };
+}
