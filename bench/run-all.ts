@@ -22,6 +22,7 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'idle-sessions.js' },
   { script: 'fanout-list-changed.js' },
   { script: 'memory-flat.js', nodeArgs: ['--expose-gc'] },
+  { script: 'overload.js' },
 ];
 const started = Date.now();
 const results: ScenarioResult[] = [];

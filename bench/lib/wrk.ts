@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { type CpuShare, startCpuWindow } from './cpu.js';
 
 export interface WrkResult {
+  /** Every answered request, whatever its status. */
+  requests: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -45,11 +47,13 @@ export function runWrkScript(url: string, lua: string, options: WrkOptions): Pro
       }
       const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
       const errors = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
+      const total = /(\d+) requests in ([\d.]+)(ms|s|m)/.exec(stdout);
       resolve({
         requestsPerSecond: rate ? Number(rate[1]) : 0,
         p50Ms: toMs(/50%\s+([\d.]+)(us|ms|s)/.exec(stdout)),
         p99Ms: toMs(/99%\s+([\d.]+)(us|ms|s)/.exec(stdout)),
         errors: errors ? Number(errors[1]) : 0,
+        requests: total ? Number(total[1]) : 0,
         generatorCpu: window.children,
         serverCpu: window.server,
         stdout,

@@ -20,8 +20,13 @@ export interface RuntimeLimits {
   maxInFlightPerSession: number;
   /** SSE streams one 2025 session may hold open (GET stream plus POST responses; 409 above). */
   maxStreamsPerSession: number;
-  /** Event-loop delay (p99 over the last window) above which new work is shed (503). */
+  /** Event-loop delay (now, or at worst over the last 100 ms) above which new work is shed (503). */
   maxEventLoopDelayMs: number;
+  /**
+   * Event-loop utilisation (0..1] above which a shrinking share of new work is refused, so admitted
+   * work settles near capacity instead of queueing; 1 turns this signal off.
+   */
+  maxEventLoopUtilization: number;
   /** The `Retry-After` hint given with 503s and 429s when no better estimate exists. */
   retryAfterMs: number;
   /** How long `close()` lets in-flight requests finish before aborting them. */
@@ -40,7 +45,8 @@ export const LIMIT_DEFAULTS: RuntimeLimits = Object.freeze({
   maxInFlight: 4_096,
   maxInFlightPerSession: 64,
   maxStreamsPerSession: 16,
-  maxEventLoopDelayMs: 250,
+  maxEventLoopDelayMs: 100,
+  maxEventLoopUtilization: 0.9,
   retryAfterMs: 1_000,
   drainTimeoutMs: 10_000,
   rate: Object.freeze({
@@ -73,6 +79,10 @@ export function resolveLimits(input: RuntimeLimitsInput = {}): RuntimeLimits {
     if (!(Number.isInteger(value) && value >= 1)) {
       throw new RangeError(`limits.${key} must be an integer >= 1 (got ${String(value)})`);
     }
+  }
+  const utilization = limits.maxEventLoopUtilization;
+  if (!(typeof utilization === 'number' && utilization > 0 && utilization <= 1)) {
+    throw new RangeError(`limits.maxEventLoopUtilization must be in (0, 1] (got ${String(utilization)})`);
   }
   for (const key of ['maxEventLoopDelayMs', 'retryAfterMs', 'drainTimeoutMs'] as const) {
     const value = limits[key];

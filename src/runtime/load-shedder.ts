@@ -1,59 +1,102 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+const TICK_MS = 10;
 
 /**
- * Watches event-loop delay in short windows. When the last window's p99 passes the threshold the
- * node is overloaded: new work is refused at the door (cheap) so admitted work keeps its latency.
- * A loop blocked for seconds shows up in the first window after it unblocks.
+ * Decides when new work is refused so that admitted work keeps its latency. Two signals:
+ * - event-loop delay, from a 10 ms ticker (unref'd): a turn that holds the loop past the threshold
+ *   (a blocking handler, a burst) refuses everything else arriving in it;
+ * - event-loop utilisation per window: short turns can still saturate the loop while requests queue
+ *   in the kernel, invisible to delay. Above the target, an admission probability shrinks
+ *   multiplicatively each window; below it, it grows back (AIMD), so admitted work settles near
+ *   capacity and the queue stays short. A refusal costs microseconds.
  */
 export class LoadShedder {
-  #histogram: IntervalHistogram | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #overloaded = false;
-  #lastDelayMs = 0;
   #lastTick = 0;
+  #ticks = 0;
+  #windowLateMs = 0;
+  #lastWindowLateMs = 0;
+  #elu: EventLoopUtilization | undefined;
+  #utilization = 0;
+  #admitProbability = 1;
+  readonly #ticksPerWindow: number;
 
   constructor(
     readonly maxDelayMs: number,
     readonly windowMs = 100,
-  ) {}
+    /** Target event-loop utilisation (0..1]; 1 turns the utilisation signal off. */
+    readonly maxUtilization = 0.9,
+  ) {
+    this.#ticksPerWindow = Math.max(1, Math.round(windowMs / TICK_MS));
+  }
 
-  /** Starts watching; idempotent. A threshold of 0 disables shedding on delay. */
+  /** Starts watching; idempotent. A delay threshold of 0 disables shedding altogether. */
   start(): void {
     if (this.#timer || this.maxDelayMs <= 0) return;
-    this.#histogram = monitorEventLoopDelay({ resolution: 10 });
-    this.#histogram.enable();
     this.#lastTick = performance.now();
-    this.#timer = setInterval(() => this.#sample(), this.windowMs);
+    this.#elu = performance.eventLoopUtilization();
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#timer.unref();
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#histogram?.disable();
-    this.#histogram = undefined;
-    this.#overloaded = false;
+    this.#windowLateMs = 0;
+    this.#lastWindowLateMs = 0;
+    this.#admitProbability = 1;
+    this.#utilization = 0;
   }
 
+  /** Whether new work is being refused (readiness): the loop is blocked now or admission is throttled. */
   get overloaded(): boolean {
-    return this.#overloaded;
+    if (!this.#timer) return false;
+    return this.#currentLateMs() > this.maxDelayMs || this.#admitProbability < 1;
   }
 
-  /** p99 event-loop delay of the last window, in ms. */
+  /** Decides for one new request; cheap (a clock read, sometimes a random number). */
+  shouldShed(): boolean {
+    if (!this.#timer) return false;
+    if (this.#currentLateMs() > this.maxDelayMs) return true;
+    return this.#admitProbability < 1 && Math.random() >= this.#admitProbability;
+  }
+
+  /** The worst ticker lateness of the last window, or of the current turn if worse, in ms. */
   get delayMs(): number {
-    return this.#lastDelayMs;
+    if (!this.#timer) return 0;
+    return Math.max(this.#lastWindowLateMs, this.#windowLateMs, this.#currentLateMs());
   }
 
-  #sample(): void {
-    const histogram = this.#histogram;
-    if (!histogram) return;
-    // A late tick is itself a measurement: it catches a block the histogram sampled only once.
-    const now = performance.now();
-    const lateMs = now - this.#lastTick - this.windowMs;
-    this.#lastTick = now;
-    const p99Ms = histogram.count === 0 ? 0 : histogram.percentile(99) / 1e6;
-    this.#lastDelayMs = Math.max(p99Ms, lateMs);
-    histogram.reset();
-    this.#overloaded = this.#lastDelayMs > this.maxDelayMs;
+  /** Event-loop utilisation of the last window (0..1). */
+  get utilization(): number {
+    return this.#utilization;
+  }
+
+  /** Share of new requests currently admitted (1 when not overloaded). */
+  get admitProbability(): number {
+    return this.#admitProbability;
+  }
+
+  #currentLateMs(): number {
+    return performance.now() - this.#lastTick - TICK_MS;
+  }
+
+  #tick(): void {
+    const late = this.#currentLateMs();
+    this.#lastTick = performance.now();
+    if (late > this.#windowLateMs) this.#windowLateMs = late;
+    if (++this.#ticks % this.#ticksPerWindow !== 0) return;
+    this.#lastWindowLateMs = this.#windowLateMs;
+    this.#windowLateMs = 0;
+    const now = performance.eventLoopUtilization();
+    this.#utilization = performance.eventLoopUtilization(now, this.#elu).utilization;
+    this.#elu = now;
+    if (this.maxUtilization >= 1) return;
+    if (this.#utilization > this.maxUtilization) {
+      this.#admitProbability = Math.max(0.01, this.#admitProbability * 0.5);
+    } else if (this.#admitProbability < 1) {
+      this.#admitProbability = Math.min(1, this.#admitProbability + 0.05);
+    }
   }
 }
+
+type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;

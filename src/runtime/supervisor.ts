@@ -42,6 +42,7 @@ export class Supervisor {
   #sessions = 0;
   #draining = false;
   #idle: (() => void) | undefined;
+  #drained: Promise<void> | undefined;
   #started = 0;
 
   constructor(limits: RuntimeLimitsInput = {}) {
@@ -66,7 +67,7 @@ export class Supervisor {
 
   #apply(limits: RuntimeLimits): void {
     this.#limits = limits;
-    this.#shedder = new LoadShedder(limits.maxEventLoopDelayMs);
+    this.#shedder = new LoadShedder(limits.maxEventLoopDelayMs, 50, limits.maxEventLoopUtilization);
     const { perSession, perPrincipal, perIp } = limits.rate;
     this.#rateBySession = perSession ? new KeyedRateLimiter(perSession) : undefined;
     this.#rateByPrincipal = perPrincipal ? new KeyedRateLimiter(perPrincipal) : undefined;
@@ -104,13 +105,7 @@ export class Supervisor {
     if (NEVER_SHED.has(method)) return undefined;
     const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.#shedder.overloaded) {
-      return overloaded(
-        `event-loop delay ${Math.round(this.#shedder.delayMs)} ms`,
-        limits.retryAfterMs,
-        'maxEventLoopDelayMs',
-      );
-    }
+    if (this.#shedder.shouldShed()) return this.#shedRefusal();
     if (this.#running.size >= limits.maxInFlight) {
       return overloaded(`${this.#running.size} requests in flight`, limits.retryAfterMs, 'maxInFlight');
     }
@@ -124,13 +119,7 @@ export class Supervisor {
   admitSession(scope: RequestScope): LimitError | undefined {
     const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.#shedder.overloaded) {
-      return overloaded(
-        `event-loop delay ${Math.round(this.#shedder.delayMs)} ms`,
-        limits.retryAfterMs,
-        'maxEventLoopDelayMs',
-      );
-    }
+    if (this.#shedder.shouldShed()) return this.#shedRefusal();
     if (this.#sessions >= limits.maxSessions) {
       return tooManySessions('maxSessions', limits.maxSessions, limits.retryAfterMs);
     }
@@ -172,18 +161,21 @@ export class Supervisor {
    * Stops admitting (new requests get 503 "draining"), waits for running requests up to `timeoutMs`,
    * then ends the rest with that error. Idempotent: a second call waits for the same outcome.
    */
-  async drain(timeoutMs = this.#limits.drainTimeoutMs): Promise<void> {
+  drain(timeoutMs = this.#limits.drainTimeoutMs): Promise<void> {
     this.#draining = true;
-    if (this.#running.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.#idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    this.destroy();
+    this.#drained ??= (async () => {
+      if (this.#running.size > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          this.#idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      this.destroy();
+    })();
+    return this.#drained;
   }
 
   /** Ends every running request at once with a "draining" error. Idempotent. */
@@ -193,6 +185,22 @@ export class Supervisor {
     for (const kill of [...this.#running]) kill(error);
     this.#running.clear();
     this.#shedder.stop();
+  }
+
+  #shedRefusal(): LimitError {
+    const shedder = this.#shedder;
+    const blocked = shedder.delayMs > this.#limits.maxEventLoopDelayMs;
+    return blocked
+      ? overloaded(
+          `event-loop delay ${Math.round(shedder.delayMs)} ms`,
+          this.#limits.retryAfterMs,
+          'maxEventLoopDelayMs',
+        )
+      : overloaded(
+          `event-loop utilisation ${Math.round(shedder.utilization * 100)}%`,
+          this.#limits.retryAfterMs,
+          'maxEventLoopUtilization',
+        );
   }
 
   #takeRate(scope: RequestScope): LimitError | undefined {

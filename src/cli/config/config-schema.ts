@@ -51,6 +51,7 @@ export const CONFIG_SCHEMA = {
         maxInFlightPerSession: positiveInteger,
         maxStreamsPerSession: positiveInteger,
         maxEventLoopDelayMs: milliseconds,
+        maxEventLoopUtilization: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
         retryAfterMs: milliseconds,
         drainTimeoutMs: milliseconds,
         rate: {
