@@ -13,7 +13,11 @@ import { McpServer } from '../../src/server/mcp-server.js';
 import { serveHttp } from '../../src/transports/http/serve-http.js';
 
 const { values } = parseArgs({
-  options: { target: { type: 'string', default: 'erlmcp' }, 'max-delay': { type: 'string' } },
+  options: {
+    target: { type: 'string', default: 'erlmcp' },
+    'max-delay': { type: 'string' },
+    'max-utilization': { type: 'string' },
+  },
 });
 
 function burn(ms: number): string {
@@ -28,7 +32,10 @@ if (values.target === 'erlmcp') {
     name: 'overload',
     version: '1.0.0',
     onDiagnostic: () => {},
-    ...(values['max-delay'] ? { limits: { maxEventLoopDelayMs: Number(values['max-delay']) } } : {}),
+    limits: {
+      ...(values['max-delay'] ? { maxEventLoopDelayMs: Number(values['max-delay']) } : {}),
+      ...(values['max-utilization'] ? { maxEventLoopUtilization: Number(values['max-utilization']) } : {}),
+    },
   });
   server.tool('burn', {
     inputSchema: { type: 'object', properties: { ms: { type: 'number' } }, required: ['ms'] },

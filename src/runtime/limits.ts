@@ -24,7 +24,8 @@ export interface RuntimeLimits {
   maxEventLoopDelayMs: number;
   /**
    * Event-loop utilisation (0..1] above which a shrinking share of new work is refused, so admitted
-   * work settles near capacity instead of queueing; 1 turns this signal off.
+   * work settles near capacity instead of queueing. Default 1 (off): it cannot tell an overloaded
+   * process from one that is busy for other reasons, so turn it on (e.g. 0.9) for dedicated servers.
    */
   maxEventLoopUtilization: number;
   /** The `Retry-After` hint given with 503s and 429s when no better estimate exists. */
@@ -45,8 +46,8 @@ export const LIMIT_DEFAULTS: RuntimeLimits = Object.freeze({
   maxInFlight: 4_096,
   maxInFlightPerSession: 64,
   maxStreamsPerSession: 16,
-  maxEventLoopDelayMs: 100,
-  maxEventLoopUtilization: 0.9,
+  maxEventLoopDelayMs: 250,
+  maxEventLoopUtilization: 1,
   retryAfterMs: 1_000,
   drainTimeoutMs: 10_000,
   rate: Object.freeze({

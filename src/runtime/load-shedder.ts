@@ -1,11 +1,18 @@
 const TICK_MS = 10;
+/**
+ * Utilisation only counts with real traffic: a loop busy compiling at start-up, or a client sharing
+ * the process, is not an overload to shed (seen in tests before this floor existed).
+ */
+const MIN_OFFERED_PER_WINDOW = 10;
+/** Requests a late turn still admits: a lone request after a slow turn (start-up, GC) is no overload. */
+const LATE_TURN_GRACE = 3;
 
 /**
  * Decides when new work is refused so that admitted work keeps its latency. Two signals:
  * - event-loop delay, from a 10 ms ticker (unref'd): a turn that holds the loop past the threshold
  *   (a blocking handler, a burst) refuses everything else arriving in it;
  * - event-loop utilisation per window: short turns can still saturate the loop while requests queue
- *   in the kernel, invisible to delay. Above the target, an admission probability shrinks
+ *   in the kernel, invisible to delay. Above the target, with traffic, an admission probability shrinks
  *   multiplicatively each window; below it, it grows back (AIMD), so admitted work settles near
  *   capacity and the queue stays short. A refusal costs microseconds.
  */
@@ -18,6 +25,8 @@ export class LoadShedder {
   #elu: EventLoopUtilization | undefined;
   #utilization = 0;
   #admitProbability = 1;
+  #offered = 0;
+  #offeredSinceTick = 0;
   readonly #ticksPerWindow: number;
 
   constructor(
@@ -50,13 +59,22 @@ export class LoadShedder {
   /** Whether new work is being refused (readiness): the loop is blocked now or admission is throttled. */
   get overloaded(): boolean {
     if (!this.#timer) return false;
-    return this.#currentLateMs() > this.maxDelayMs || this.#admitProbability < 1;
+    const late = Math.max(this.#currentLateMs(), this.#lastWindowLateMs);
+    return late > this.maxDelayMs || this.#admitProbability < 1;
   }
 
   /** Decides for one new request; cheap (a clock read, sometimes a random number). */
   shouldShed(): boolean {
     if (!this.#timer) return false;
-    if (this.#currentLateMs() > this.maxDelayMs) return true;
+    this.#offered++;
+    // The first timers phase after a block runs before the requests queued during it are read, so
+    // the late tick's window (not only the current turn) decides for them.
+    if (
+      ++this.#offeredSinceTick > LATE_TURN_GRACE &&
+      (this.#currentLateMs() > this.maxDelayMs || this.#lastWindowLateMs > this.maxDelayMs)
+    ) {
+      return true;
+    }
     return this.#admitProbability < 1 && Math.random() >= this.#admitProbability;
   }
 
@@ -83,15 +101,20 @@ export class LoadShedder {
   #tick(): void {
     const late = this.#currentLateMs();
     this.#lastTick = performance.now();
+    this.#offeredSinceTick = 0;
     if (late > this.#windowLateMs) this.#windowLateMs = late;
-    if (++this.#ticks % this.#ticksPerWindow !== 0) return;
+    // A late tick closes its window at once, so what queued during the block meets it.
+    if (++this.#ticks % this.#ticksPerWindow !== 0 && late <= this.maxDelayMs) return;
+    this.#ticks = 0;
     this.#lastWindowLateMs = this.#windowLateMs;
     this.#windowLateMs = 0;
     const now = performance.eventLoopUtilization();
     this.#utilization = performance.eventLoopUtilization(now, this.#elu).utilization;
     this.#elu = now;
+    const offered = this.#offered;
+    this.#offered = 0;
     if (this.maxUtilization >= 1) return;
-    if (this.#utilization > this.maxUtilization) {
+    if (this.#utilization > this.maxUtilization && offered >= MIN_OFFERED_PER_WINDOW) {
       this.#admitProbability = Math.max(0.01, this.#admitProbability * 0.5);
     } else if (this.#admitProbability < 1) {
       this.#admitProbability = Math.min(1, this.#admitProbability + 0.05);
