@@ -68,3 +68,29 @@ describe('StdioServerTransport', () => {
     }
   });
 });
+
+describe('StdioServerTransport backpressure', () => {
+  it('stops reading stdin while the client does not read stdout, and resumes once it does', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough({ highWaterMark: 1024 });
+    const transport = new StdioServerTransport({ input, output, maxBufferedBytes: 4096 });
+    const received: unknown[] = [];
+    transport.start({
+      onMessage: (value) => received.push(value),
+      onFrameError: () => {},
+      onClose: () => {},
+    });
+    for (let i = 0; i < 10; i++)
+      transport.send({ jsonrpc: '2.0', method: 'big', params: { pad: 'x'.repeat(1000) } });
+    await tick();
+    expect(input.isPaused()).toBe(true);
+    input.write('{"jsonrpc":"2.0","method":"queued"}\n');
+    await tick();
+    expect(received).toEqual([]);
+    output.resume(); // the client reads: the buffer drains and stdin is read again
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(input.isPaused()).toBe(false);
+    expect(received).toEqual([{ jsonrpc: '2.0', method: 'queued' }]);
+    await transport.close();
+  });
+});

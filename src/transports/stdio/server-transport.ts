@@ -10,6 +10,11 @@ export interface StdioServerTransportOptions {
   output?: Writable;
   /** Largest incoming line; default `DEFAULT_MAX_MESSAGE_BYTES` (4 MiB). */
   maxMessageBytes?: number;
+  /**
+   * Unwritten output above which stdin is no longer read until stdout drains: a client that does not
+   * read its answers cannot make the server queue unbounded work. Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -35,9 +40,21 @@ export class StdioServerTransport implements Transport {
     this.#input = options.input ?? process.stdin;
     this.#output = options.output ?? process.stdout;
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    // A false return of write() means the pipe is full; Node buffers in order. Bounding that buffer is
-    // the runtime's job (outbound queue limit, a later issue).
-    this.#writer = new WriteCoalescer((chunk) => this.#output.write(chunk));
+    // A false return of write() means the pipe is full; Node buffers in order, and reading pauses
+    // until the buffer drains below half of `maxBufferedBytes`.
+    const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.#writer = new WriteCoalescer((chunk) => {
+      this.#output.write(chunk);
+      if (this.#output.writableLength > maxBuffered && !this.#input.isPaused()) {
+        this.#input.pause();
+        const resume = () => {
+          if (this.#output.writableLength > maxBuffered / 2) return;
+          this.#output.off('drain', resume);
+          if (!this.#closed) this.#input.resume();
+        };
+        this.#output.on('drain', resume);
+      }
+    });
   }
 
   start(sink: MessageSink): void {
