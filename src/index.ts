@@ -1,5 +1,6 @@
 export { type CallOptions, Client } from './client/client.js';
 export type { ProgressInfo } from './client/client-session.js';
+export { type KeepConnectedOptions, keepConnected } from './client/keep-connected.js';
 export type {
   ClientOptions,
   ElicitationHandler,
@@ -79,4 +80,34 @@ export {
   type StdioClientTransportOptions,
   StdioServerTransport,
 } from './transports/stdio/index.js';
+export {
+  type ServeTcpOptions,
+  SOCKET_DEFAULTS,
+  SocketTransport,
+  serveTcp,
+  type TcpClientOptions,
+  TcpClientTransport,
+  type TcpServerHandle,
+} from './transports/tcp/index.js';
+export { type PemSource, principalOf, type TlsOptions } from './transports/tls/tls-options.js';
 export type { FrameError, MessageSink, Transport } from './transports/transport.js';
+export {
+  CLIENT_URL_SCHEMES,
+  type TransportForUrlOptions,
+  transportForUrl,
+} from './transports/transport-for-url.js';
+export {
+  attachWebSocket,
+  MCP_SUBPROTOCOL,
+  type ServeWebSocketOptions,
+  serveWebSocket,
+  WEBSOCKET_DEFAULTS,
+  type WebSocketAttachment,
+  WebSocketClientTransport,
+  type WebSocketClientTransportOptions,
+  WebSocketCloseCode,
+  type WebSocketConnectionOptions,
+  type WebSocketServerHandle,
+  type WebSocketServerOptions,
+  WebSocketServerTransport,
+} from './transports/websocket/index.js';

@@ -1,10 +1,10 @@
 import { Client } from '../client/client.js';
-import { StreamableHttpClientTransport } from '../transports/http/client-transport.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
 import type { Transport } from '../transports/transport.js';
+import { transportForUrl } from '../transports/transport-for-url.js';
 
 export interface BenchOptions {
-  /** An http(s) URL, or a command line that starts a stdio server. */
+  /** A server URL (http, https, ws, wss, tcp, tls), or a command line that starts a stdio server. */
   target: string;
   tool?: string;
   args?: Record<string, unknown>;
@@ -30,7 +30,7 @@ export interface BenchReport {
 }
 
 function transportFor(target: string): Transport {
-  if (/^https?:\/\//.test(target)) return new StreamableHttpClientTransport(target);
+  if (/^(https?|wss?|tcp|tls):\/\//.test(target)) return transportForUrl(target);
   const [command, ...args] = target.split(' ').filter(Boolean);
   if (!command) throw new Error('erlmcp bench: give a URL or a command');
   return new StdioClientTransport({ command, args, stderr: 'ignore' });

@@ -4,15 +4,16 @@ import { formatReport, runBench } from './bench.js';
 import { loadConfig } from './config/load-config.js';
 import { serve } from './serve.js';
 
-const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http] [--host H] [--port N] [--path /mcp]
-                    [--workers N] [--config file.json]
+const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp] [--host H] [--port N] [--path /mcp]
+                    [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]]
        erlmcp bench <url|"command args"> [--tool NAME --args JSON] [--rate N | --connections N] [--duration S]
 
   serve    Runs the McpServer exported by <module> (default export, "server" or "createServer").
-           HTTP defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port.
+           Network defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port.
+           --tls-* serves https/wss/tls:// (with --tls-client-ca: mutual TLS); SIGHUP reloads them.
            Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment
            variables (e.g. ERLMCP_LIMITS_MAX_IN_FLIGHT=512) < flags; see docs/limits.md.
-  bench    Load-tests any MCP server (HTTP URL or stdio command) with tools/call and prints
+  bench    Load-tests any MCP server (http(s)/ws(s)/tcp/tls URL or stdio command) with tools/call and prints
            throughput, p50/p90/p99/max latency and errors.
 `;
 
@@ -24,6 +25,9 @@ async function main(argv: string[]): Promise<number> {
       transport: { type: 'string' },
       workers: { type: 'string' },
       config: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       path: { type: 'string' },
@@ -55,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
         path: values.path,
         workers: number(values.workers),
         config: values.config,
+        tls:
+          values['tls-cert'] || values['tls-key'] || values['tls-client-ca']
+            ? { cert: values['tls-cert'], key: values['tls-key'], clientCa: values['tls-client-ca'] }
+            : undefined,
       }),
     );
     return -1;

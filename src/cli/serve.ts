@@ -2,20 +2,34 @@ import cluster from 'node:cluster';
 import { runPrimary } from '../runtime/cluster/primary.js';
 import { runWorker } from '../runtime/cluster/worker.js';
 import { LIMIT_DEFAULTS } from '../runtime/limits.js';
+import type { McpServer } from '../server/mcp-server.js';
 import { serveHttp } from '../transports/http/index.js';
 import { StdioServerTransport } from '../transports/stdio/index.js';
+import { serveTcp } from '../transports/tcp/serve-tcp.js';
+import type { TlsOptions } from '../transports/tls/tls-options.js';
+import { serveWebSocket } from '../transports/websocket/serve-websocket.js';
 import { ConfigError, type ServeConfig } from './config/load-config.js';
 import { loadServer } from './load-server.js';
 
+interface Served {
+  url?: string;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+  reloadTls?(): void;
+}
+
 /**
- * `erlmcp serve`: the McpServer exported by the configured module, on stdio or HTTP (optionally as
- * a cluster of workers on one port). On stdio, stdout carries only MCP; on HTTP the endpoint URL is
- * printed once listening. The first SIGTERM/SIGINT drains (in-flight requests finish, streams get
- * a retry hint); a second one aborts at once.
+ * `erlmcp serve`: the McpServer exported by the configured module, on stdio, HTTP, WebSocket or TCP
+ * (TLS and mutual TLS on the network ones; a cluster of workers on one port). On stdio, stdout
+ * carries only MCP; otherwise the endpoint URL is printed once listening. SIGHUP reloads TLS
+ * certificates; the first SIGTERM/SIGINT drains, a second one aborts at once.
  */
 export async function serve(config: ServeConfig): Promise<void> {
-  if (config.workers > 1 && config.transport !== 'http') {
-    throw new ConfigError('Invalid configuration: workers > 1 needs the http transport');
+  if (config.workers > 1 && config.transport === 'stdio') {
+    throw new ConfigError('Invalid configuration: workers > 1 needs a network transport (http, ws, tcp)');
+  }
+  if (config.tls && config.transport === 'stdio') {
+    throw new ConfigError('Invalid configuration: tls needs a network transport (http, ws, tcp)');
   }
   if (config.workers > 1 && cluster.isPrimary) {
     runPrimary({
@@ -27,37 +41,71 @@ export async function serve(config: ServeConfig): Promise<void> {
   }
   const server = await loadServer(config.module);
   server.setLimits(config.limits);
-  let close: () => Promise<void>;
-  let destroy: () => Promise<void>;
-  if (config.transport === 'http') {
-    const start = (routing: object) =>
-      serveHttp(server, {
-        ...config.http,
-        host: config.host,
-        port: config.port,
-        path: config.path,
-        ...routing,
-      });
-    const handle = cluster.isWorker ? await runWorker(start) : await start({});
-    if (!cluster.isWorker) process.stdout.write(`erlmcp: MCP endpoint ${handle.url}\n`);
-    close = () => handle.close();
-    destroy = () => handle.destroy();
-  } else {
-    const connection = await server.connect(new StdioServerTransport());
-    close = () => server.close();
-    destroy = () => server.destroy();
-    void connection.closed.then(() => stop());
+  const served = await start(server, config);
+  if (served.url && !cluster.isWorker) process.stdout.write(`erlmcp: MCP endpoint ${served.url}\n`);
+  if (config.tls && served.reloadTls) {
+    const reload = served.reloadTls.bind(served);
+    process.on('SIGHUP', () => {
+      try {
+        reload();
+        process.stderr.write('erlmcp: TLS certificates reloaded\n');
+      } catch (error) {
+        process.stderr.write(
+          `erlmcp: TLS reload failed, keeping the old certificates: ${(error as Error).message}\n`,
+        );
+      }
+    });
   }
   let stopping = false;
   const stop = async () => {
     if (stopping) {
-      await destroy();
+      await served.destroy();
       process.exit(0);
     }
     stopping = true;
-    await close();
+    await served.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+}
+
+async function start(server: McpServer, config: ServeConfig): Promise<Served> {
+  const tls = tlsOptions(config);
+  const network = { host: config.host, port: config.port, ...(tls ? { tls } : {}) };
+  switch (config.transport) {
+    case 'http': {
+      const listen = (routing: object) =>
+        serveHttp(server, { ...config.http, ...network, path: config.path, ...routing });
+      // Only HTTP needs routing between workers: a ws/tcp connection is a whole session on one worker.
+      return cluster.isWorker ? runWorker(listen) : listen({});
+    }
+    case 'ws':
+      return serveWebSocket(server, { ...network, path: config.path, ...pickOrigins(config) });
+    case 'tcp':
+      return serveTcp(server, network);
+    default: {
+      const connection = await server.connect(new StdioServerTransport());
+      void connection.closed.then(() => process.exit(0));
+      return { close: () => server.close(), destroy: () => server.destroy() };
+    }
+  }
+}
+
+function tlsOptions(config: ServeConfig): TlsOptions | undefined {
+  const tls = config.tls;
+  if (!tls) return undefined;
+  return {
+    cert: { path: tls.cert },
+    key: { path: tls.key },
+    ...(tls.clientCa ? { clientCa: { path: tls.clientCa } } : {}),
+    ...(tls.requireClientCert === undefined ? {} : { requireClientCert: tls.requireClientCert }),
+  };
+}
+
+function pickOrigins(config: ServeConfig) {
+  return {
+    ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
+    ...(config.http.allowedOrigins ? { allowedOrigins: config.http.allowedOrigins } : {}),
+  };
 }

@@ -53,6 +53,8 @@ export class ClientCore {
   protected negotiated: Negotiated | undefined;
   protected logLevel: LoggingLevel | undefined;
   protected readonly subscriptions = new Set<Subscription>();
+  readonly #disconnectListeners = new Set<(error: Error | undefined) => void>();
+  #closing = false;
   /** Every request to the server runs through it, when configured. */
   readonly circuitBreaker: CircuitBreaker | undefined;
 
@@ -94,7 +96,12 @@ export class ClientCore {
     const session = new ClientSession(transport, {
       onRequest: (method, params, signal) => this.fulfiller.fulfil(method, params, signal),
       onNotification: (notification) => this.handleNotification(notification),
-      onClose: () => this.cache.clear(),
+      onClose: (error) => {
+        this.cache.clear();
+        // Only a connection lost under the client's feet is news; close() was asked for.
+        if (this.session === session && !this.#closing)
+          for (const listener of this.#disconnectListeners) listener(error);
+      },
       diagnostic: (message) => this.options.onDiagnostic?.(message),
     });
     this.session = session;
@@ -133,7 +140,18 @@ export class ClientCore {
   }
 
   async close(): Promise<void> {
-    await this.session?.close();
+    this.#closing = true;
+    try {
+      await this.session?.close();
+    } finally {
+      this.#closing = false;
+    }
+  }
+
+  /** Called when the connection is lost (not on `close()`); returns the unsubscribe. See `keepConnected`. */
+  onDisconnect(listener: (error: Error | undefined) => void): () => void {
+    this.#disconnectListeners.add(listener);
+    return () => this.#disconnectListeners.delete(listener);
   }
 
   /** Changes the roots offered to servers; 2025 sessions get `notifications/roots/list_changed`. */

@@ -23,11 +23,22 @@ export const CONFIG_SCHEMA = {
   type: 'object',
   properties: {
     module: { type: 'string', minLength: 1 },
-    transport: { enum: ['stdio', 'http'] },
+    transport: { enum: ['stdio', 'http', 'ws', 'tcp'] },
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     path: { type: 'string', pattern: '^/' },
     workers: { type: 'integer', minimum: 1, maximum: 256 },
+    tls: {
+      type: 'object',
+      properties: {
+        cert: { type: 'string', minLength: 1 },
+        key: { type: 'string', minLength: 1 },
+        clientCa: { type: 'string', minLength: 1 },
+        requireClientCert: { type: 'boolean' },
+      },
+      required: ['cert', 'key'],
+      additionalProperties: false,
+    },
     http: {
       type: 'object',
       properties: {

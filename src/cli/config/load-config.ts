@@ -7,7 +7,9 @@ import { CONFIG_SCHEMA } from './config-schema.js';
 /** What `erlmcp serve` runs, after defaults < config file < environment < flags. */
 export interface ServeConfig {
   module: string;
-  transport: 'stdio' | 'http';
+  transport: 'stdio' | 'http' | 'ws' | 'tcp';
+  /** Certificate and key files (PEM); `clientCa` turns on mutual TLS. */
+  tls?: { cert: string; key: string; clientCa?: string; requireClientCert?: boolean };
   host: string;
   port: number;
   path: string;

@@ -22,7 +22,11 @@ export class HttpSession {
   readonly handle: SessionHandle;
   #streamCounter = 0;
 
-  constructor(readonly record: LegacySession) {
+  constructor(
+    readonly record: LegacySession,
+    /** The mutual-TLS identity that opened the session; only it may use the session. */
+    readonly principal: string | undefined = undefined,
+  ) {
     const link: PeerLink = {
       notify: (message: JsonRpcNotification) => this.standalone?.send(message),
       request: () =>

@@ -21,7 +21,7 @@ import { MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { clientIp, header } from './request-headers.js';
+import { clientIp, header, requestPrincipal } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
@@ -63,7 +63,7 @@ export function createLegacyEndpoint(
   function endSession(session: HttpSession, reason: string, retryMs?: number): void {
     if (!sessions.delete(session.id)) return;
     core.sessions.delete(session.handle);
-    core.supervisor.sessionClosed(session.id, undefined);
+    core.supervisor.sessionClosed(session.id, session.principal);
     session.close(reason, retryMs);
     store.forget(session.id);
   }
@@ -92,8 +92,10 @@ export function createLegacyEndpoint(
       sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
       return;
     }
+    const principal = requestPrincipal(req);
     const session = sessions.get(sessionHeader);
-    if (!session) {
+    // A session belongs to the identity that opened it: another one is told it does not exist.
+    if (!session || session.principal !== principal) {
       sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
       return;
     }
@@ -120,6 +122,7 @@ export function createLegacyEndpoint(
     }
     const refusal = core.supervisor.admitRequest(message.method, {
       sessionId: session.id,
+      principal,
       ip: clientIp(req),
       sessionInFlight: session.inFlight.size,
     });
@@ -127,7 +130,7 @@ export function createLegacyEndpoint(
       sendRefusal(res, refusal, message.id);
       return;
     }
-    await runLegacyRequest(session, res, message as JsonRpcRequest);
+    await runLegacyRequest(session, res, message as JsonRpcRequest, principal);
   }
 
   /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
@@ -175,7 +178,7 @@ export function createLegacyEndpoint(
           runRequest(
             core,
             message.message,
-            { link, session: session.record, principal: undefined },
+            { link, session: session.record, principal: session.principal },
             abort,
           ).finally(() => session.inFlight.delete(message.message.id)),
         );
@@ -187,7 +190,8 @@ export function createLegacyEndpoint(
   }
 
   function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
-    const refusal = core.supervisor.admitSession({ ip: clientIp(req) });
+    const principal = requestPrincipal(req);
+    const refusal = core.supervisor.admitSession({ ip: clientIp(req), principal });
     if (refusal) {
       sendRefusal(res, refusal, request.id);
       return;
@@ -197,9 +201,9 @@ export function createLegacyEndpoint(
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    const session = new HttpSession(opened.session);
+    const session = new HttpSession(opened.session, principal);
     sessions.set(session.id, session);
-    core.supervisor.sessionOpened(undefined);
+    core.supervisor.sessionOpened(principal);
     core.sessions.add(session.handle);
     sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
   }
@@ -216,6 +220,7 @@ export function createLegacyEndpoint(
     session: HttpSession,
     res: ServerResponse,
     request: JsonRpcRequest,
+    principal: string | undefined,
   ): Promise<void> {
     if (session.inFlight.has(request.id)) {
       sendJson(
@@ -259,12 +264,7 @@ export function createLegacyEndpoint(
       closeStream: () => responder.disconnect(),
     };
     try {
-      const response = await runRequest(
-        core,
-        request,
-        { link, session: session.record, principal: undefined },
-        abort,
-      );
+      const response = await runRequest(core, request, { link, session: session.record, principal }, abort);
       if (response) responder.finish(response);
       else if (!res.headersSent) res.writeHead(204).end();
     } finally {
@@ -285,7 +285,10 @@ export function createLegacyEndpoint(
       return undefined;
     }
     const session = sessions.get(sessionHeader);
-    if (!session) sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+    if (!session || session.principal !== requestPrincipal(req)) {
+      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      return undefined;
+    }
     return session;
   }
 
@@ -359,7 +362,8 @@ export function createLegacyEndpoint(
     post: handleLegacy,
     batch: async (req, res, value) => {
       // Only 2025-03-26 had JSON-RPC batching; later revisions dropped it.
-      const session = sessions.get(header(req, 'mcp-session-id') ?? '');
+      const found = sessions.get(header(req, 'mcp-session-id') ?? '');
+      const session = found?.principal === requestPrincipal(req) ? found : undefined;
       if (session?.record.protocolVersion !== '2025-03-26' || value.length === 0) {
         sendError(
           res,

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
 import { isLegacyVersion, isModernVersion } from '../../protocol/versions.js';
+import { principalOf } from '../tls/tls-options.js';
 
 export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -27,4 +29,10 @@ export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): 
 /** The peer's address; requests bridged from Fetch (no socket) have none. */
 export function clientIp(req: IncomingMessage): string | undefined {
   return req.socket?.remoteAddress;
+}
+
+/** The mutual-TLS identity of the connection a request came on (https with client certificates). */
+export function requestPrincipal(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket | undefined;
+  return socket?.encrypted ? principalOf(socket) : undefined;
 }

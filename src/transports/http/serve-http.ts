@@ -1,7 +1,9 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Supervisor } from '../../runtime/supervisor.js';
 import type { McpServer } from '../../server/mcp-server.js';
+import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
 import { createLegacySseHandler } from './legacy-sse.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { createStreamableHttpHandler, type HttpHandler } from './streamable-http-handler.js';
@@ -17,6 +19,8 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * shedding load, so a balancer sends new clients elsewhere). Default `/health` and `/ready`.
    */
   health?: { live: string; ready: string } | false;
+  /** Serve https; with `clientCa`, clients must present a certificate (its identity is the principal). */
+  tls?: TlsOptions;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   host?: string;
   /** Port; 0 picks a free one. Default 3000. */
@@ -25,7 +29,7 @@ export interface ServeHttpOptions extends HttpTransportOptions {
 
 export interface HttpServerHandle {
   readonly url: string;
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   readonly handler: HttpHandler;
   /** The request listener, to serve the same endpoint on another listening socket. */
   readonly requestListener: RequestListener;
@@ -37,6 +41,8 @@ export interface HttpServerHandle {
   close(): Promise<void>;
   /** Aborts at once: running requests end with an error, sockets are destroyed. Idempotent. */
   destroy(): Promise<void>;
+  /** Re-reads the TLS certificate files: new connections use them; open ones keep theirs. */
+  reloadTls(): void;
 }
 
 /** Serves an McpServer on a plain `node:http` server at `path`. */
@@ -75,7 +81,12 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       else res.end();
     });
   };
-  const server = createServer(requestListener);
+  const tls = options.tls;
+  const server = tls
+    ? createHttpsServer(serverTlsOptions(tls), requestListener)
+    : createServer(requestListener);
+  // A failed handshake (no or foreign client certificate, plaintext on the TLS port) ends that socket only.
+  server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -89,7 +100,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   const handle: HttpServerHandle = {
-    url: `http://${shownHost}:${port}${path}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}${path}`,
     server,
     handler,
     requestListener,
@@ -107,6 +118,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     destroy() {
       mcp.core.supervisor.destroy();
       return handle.close();
+    },
+    reloadTls() {
+      if (!tls) throw new Error('reloadTls: this server does not use TLS');
+      reloadTls(server as HttpsServer, tls);
     },
   };
   return handle;

@@ -12,7 +12,7 @@ import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
-import { acceptsBoth, clientIp, header, isModernMessage } from './request-headers.js';
+import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream } from './sse-stream.js';
 
@@ -160,7 +160,8 @@ export type HttpHandler = ((
       sendError(res, 400, (error as McpError).code, (error as McpError).message, request.id);
       return;
     }
-    const refusal = core.supervisor.admitRequest(request.method, { ip: clientIp(req) });
+    const principal = requestPrincipal(req);
+    const refusal = core.supervisor.admitRequest(request.method, { ip: clientIp(req), principal });
     if (refusal) {
       sendRefusal(res, refusal, request.id);
       return;
@@ -181,12 +182,7 @@ export type HttpHandler = ((
       notify: (notification) => responder.send(notification),
       request: () => Promise.reject(invalidParams('2026 requests ask for input with InputRequiredResult')),
     };
-    const response = await runRequest(
-      core,
-      request,
-      { link, session: undefined, principal: undefined },
-      abort,
-    );
+    const response = await runRequest(core, request, { link, session: undefined, principal }, abort);
     if (response) responder.finish(response);
     else if (!res.writableEnded) res.end();
   }

@@ -1,0 +1,84 @@
+import WebSocket from 'ws';
+import { ErlmcpError } from '../../jsonrpc/errors.js';
+import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import type { MessageSink, Transport } from '../transport.js';
+import { WebSocketChannel } from './channel.js';
+import {
+  MCP_SUBPROTOCOL,
+  resolveConnectionOptions,
+  WebSocketCloseCode,
+  type WebSocketConnectionOptions,
+} from './options.js';
+
+type Pem = string | Buffer;
+
+export interface WebSocketClientTransportOptions extends WebSocketConnectionOptions {
+  /** Subprotocols offered. Default `['mcp']`; `[]` for servers that take none. */
+  protocols?: string[];
+  /** Extra headers of the upgrade request (e.g. `Authorization`, `Origin`). */
+  headers?: Record<string, string>;
+  /** wss://: the CA to trust (default: Node's roots) and a client certificate for mutual TLS. */
+  tls?: { ca?: Pem | Pem[]; cert?: Pem; key?: Pem };
+  /** The opening handshake (TCP, TLS, HTTP upgrade) must finish in this time. Default 30 s. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * Client side of MCP over WebSocket (`ws://` or `wss://`): `await client.connect(new
+ * WebSocketClientTransport('wss://host/mcp'))`. Messages sent while the handshake runs are queued;
+ * a refused handshake (403, TLS) closes the transport with the reason.
+ */
+export class WebSocketClientTransport implements Transport {
+  readonly url: URL;
+  #channel: WebSocketChannel | undefined;
+
+  constructor(
+    url: string | URL,
+    private readonly options: WebSocketClientTransportOptions = {},
+  ) {
+    this.url = new URL(url);
+    if (!['ws:', 'wss:', 'http:', 'https:'].includes(this.url.protocol)) {
+      throw new TypeError(`WebSocketClientTransport needs a ws:// or wss:// URL, got ${this.url.protocol}`);
+    }
+  }
+
+  /** The URL: the client remembers each server's protocol era under it. */
+  get serverKey(): string {
+    return this.url.href;
+  }
+
+  /** The WebSocket close code, once closed. */
+  get closeCode(): number | undefined {
+    return this.#channel?.closeCode;
+  }
+
+  start(sink: MessageSink): void {
+    const connection = resolveConnectionOptions(this.options);
+    const { tls, headers } = this.options;
+    const ws = new WebSocket(this.url, this.options.protocols ?? [MCP_SUBPROTOCOL], {
+      maxPayload: connection.maxMessageBytes,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000,
+      // Compression would let a small frame inflate past what we budget for; MCP messages are small.
+      perMessageDeflate: false,
+      ...(headers ? { headers } : {}),
+      ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls?.key === undefined ? {} : { key: tls.key }),
+    });
+    this.#channel = new WebSocketChannel(ws, sink, {
+      ...connection,
+      closeCode: WebSocketCloseCode.normal,
+      closeReason: '',
+      label: `WebSocket ${this.url.href}`,
+    });
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (!this.#channel) throw new ErlmcpError('ERR_NOT_CONNECTED', 'WebSocket transport is not started');
+    this.#channel.send(message);
+  }
+
+  async close(): Promise<void> {
+    await this.#channel?.close();
+  }
+}
