@@ -23,6 +23,8 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'fanout-list-changed.js' },
   { script: 'memory-flat.js', nodeArgs: ['--expose-gc'] },
   { script: 'overload.js' },
+  { script: 'socket-tools-call.js' },
+  { script: 'idle-websockets.js' },
 ];
 const started = Date.now();
 const results: ScenarioResult[] = [];
