@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { runPrimary } from '../runtime/cluster/primary.js';
-import { runWorker } from '../runtime/cluster/worker.js';
+import { reportReady, runWorker } from '../runtime/cluster/worker.js';
 import { LIMIT_DEFAULTS } from '../runtime/limits.js';
 import type { McpServer } from '../server/mcp-server.js';
 import { serveHttp } from '../transports/http/index.js';
@@ -43,6 +43,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   server.setLimits(config.limits);
   const served = await start(server, config);
   if (served.url && !cluster.isWorker) process.stdout.write(`erlmcp: MCP endpoint ${served.url}\n`);
+  else if (served.url && config.transport !== 'http') reportReady(served.url);
   if (config.tls && served.reloadTls) {
     const reload = served.reloadTls.bind(served);
     process.on('SIGHUP', () => {

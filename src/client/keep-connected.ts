@@ -1,3 +1,4 @@
+import { channels } from '../observability/events.js';
 import { RestartBudget } from '../runtime/restart-budget.js';
 import type { Transport } from '../transports/transport.js';
 import type { ClientCore } from './client-core.js';
@@ -29,6 +30,7 @@ export function keepConnected(
   const budget = new RestartBudget(options.maxRestarts ?? 10, options.periodMs ?? 60_000);
   let stopped = false;
   let connecting = false;
+  let restarts = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const attempt = async (delayMs: number, count: number): Promise<void> => {
@@ -59,6 +61,14 @@ export function keepConnected(
       options.onGiveUp?.(error);
       return;
     }
+    restarts++;
+    if (channels.restart.hasSubscribers)
+      channels.restart.publish({
+        kind: 'upstream',
+        id: client.info.name,
+        reason: error?.message ?? 'connection lost',
+        count: restarts,
+      });
     timer = setTimeout(() => void attempt(initialDelayMs, 1), initialDelayMs * (0.8 + Math.random() * 0.4));
   });
 

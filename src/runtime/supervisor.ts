@@ -1,3 +1,4 @@
+import { channels } from '../observability/events.js';
 import {
   draining,
   type LimitError,
@@ -17,6 +18,8 @@ export interface RequestScope {
   ip?: string | undefined;
   /** Requests of the same session or connection already running. */
   sessionInFlight?: number;
+  /** For the `erlmcp:limit:refused` event. */
+  transport?: string | undefined;
 }
 
 /** Ends a running request with the given error response now (its handler is aborted). */
@@ -103,6 +106,20 @@ export class Supervisor {
   /** The refusal for a new request, or undefined to admit it. Cheap: counters and one Map lookup. */
   admitRequest(method: string, scope: RequestScope): LimitError | undefined {
     if (NEVER_SHED.has(method)) return undefined;
+    const refusal = this.#admit(scope);
+    if (refusal && channels.refused.hasSubscribers) {
+      const data = refusal.data as { limit?: string };
+      channels.refused.publish({
+        method,
+        reason: refusal.reason,
+        limit: data.limit,
+        transport: scope.transport ?? 'custom',
+      });
+    }
+    return refusal;
+  }
+
+  #admit(scope: RequestScope): LimitError | undefined {
     const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
     if (this.#shedder.shouldShed()) return this.#shedRefusal();

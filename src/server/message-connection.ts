@@ -10,6 +10,7 @@ import {
   resultResponse,
 } from '../jsonrpc/message.js';
 import { PendingRequests } from '../jsonrpc/pending-requests.js';
+import { channels, sessionEvent } from '../observability/events.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { RequestId } from '../protocol/types.js';
@@ -111,6 +112,7 @@ export class MessageConnection {
       sessionId: this.#session?.id,
       principal: this.principal,
       sessionInFlight: this.#inFlight.size,
+      transport: this.transport.kind,
     });
     if (refusal) {
       this.#send(errorResponse(request.id, refusal.toJson()));
@@ -125,7 +127,7 @@ export class MessageConnection {
     runRequest(
       this.core,
       request,
-      { link: this.#link, session: this.#session, principal: this.principal },
+      { link: this.#link, session: this.#session, principal: this.principal, transport: this.transport.kind },
       abort,
     ).then(
       (response) => {
@@ -163,6 +165,8 @@ export class MessageConnection {
     }
     this.core.supervisor.sessionOpened(this.principal);
     this.#session = opened.session;
+    if (channels.sessionOpen.hasSubscribers)
+      channels.sessionOpen.publish(sessionEvent(opened.session, this.transport.kind, this.principal));
     this.#handle = { session: this.#session, link: this.#link };
     this.core.sessions.add(this.#handle);
     this.#send(resultResponse(request.id, opened.result));
@@ -227,6 +231,10 @@ export class MessageConnection {
     if (this.#handle) {
       this.core.sessions.delete(this.#handle);
       this.core.supervisor.sessionClosed(this.#handle.session.id, this.principal);
+      if (channels.sessionClose.hasSubscribers)
+        channels.sessionClose.publish(
+          sessionEvent(this.#handle.session, this.transport.kind, this.principal),
+        );
     }
     this.core.supervisor.stop();
     this.#resolveClosed();

@@ -7,6 +7,7 @@ import {
   type JsonRpcResponse,
   resultResponse,
 } from '../jsonrpc/message.js';
+import { channels, type RequestEvent, requestTarget } from '../observability/events.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { supportsFeature } from '../protocol/revisions.js';
@@ -42,6 +43,11 @@ export function runRequest(
 ): Promise<JsonRpcResponse | undefined> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
+    // Observability: built only when someone listens (diagnostics_channel subscribers).
+    const event =
+      channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
+        ? startEvent(request, incoming)
+        : undefined;
     let deadline: Deadline | undefined;
     let settled = false;
     const finish = (response: JsonRpcResponse | undefined) => {
@@ -49,7 +55,9 @@ export function runRequest(
       settled = true;
       release();
       if (deadline !== undefined) core.deadlines.remove(deadline);
-      resolve(abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response);
+      const delivered = abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response;
+      if (event) endEvent(event, delivered);
+      resolve(delivered);
     };
     const onTimeout = () => {
       const message = `Request timed out after ${Date.now() - startedAt} ms`;
@@ -78,6 +86,7 @@ export function runRequest(
     };
     try {
       const exchange = resolveExchange(request, incoming, abort, touch);
+      if (event) event.era = exchange.era;
       const handler = lookup(core, exchange);
       if (!LONG_LIVED_METHODS.has(exchange.method)) {
         deadline = core.deadlines.add(
@@ -141,4 +150,31 @@ function decorateModern(core: ServerCore, exchange: Exchange, result: Result): R
 function reportUnexpected(core: ServerCore, request: JsonRpcRequest, error: unknown): void {
   if (error instanceof ErlmcpError) return;
   core.diagnostic(`handler for ${request.method} failed`, error);
+}
+
+function startEvent(request: JsonRpcRequest, incoming: Incoming): RequestEvent {
+  const params = request.params ?? {};
+  const event: RequestEvent = {
+    id: request.id,
+    method: request.method,
+    target: requestTarget(request.method, params),
+    era: undefined,
+    transport: incoming.transport ?? 'custom',
+    sessionId: incoming.session?.id,
+    principal: incoming.principal,
+    params,
+    startedAt: performance.now(),
+  };
+  channels.requestStart.publish(event);
+  return event;
+}
+
+function endEvent(event: RequestEvent, response: JsonRpcResponse | undefined): void {
+  event.durationMs = performance.now() - event.startedAt;
+  if (response === undefined) event.outcome = 'cancelled';
+  else if ('error' in response) {
+    event.outcome = 'error';
+    event.errorCode = response.error.code;
+  } else event.outcome = (response.result as { isError?: unknown }).isError === true ? 'tool_error' : 'ok';
+  channels.requestEnd.publish(event);
 }

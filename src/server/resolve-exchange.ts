@@ -17,6 +17,8 @@ export interface Incoming {
   link: PeerLink;
   session: LegacySession | undefined;
   principal: string | undefined;
+  /** The transport the request came on, for observability. Default `custom`. */
+  transport?: string | undefined;
 }
 
 /** Where a request's abort state comes from: a lazily created controller, or a fixed signal. */

@@ -30,6 +30,8 @@ export interface Transport {
   close(): Promise<void>;
   /** Names the server at the other end (stdio: its command line), so a client can remember its era. */
   readonly serverKey?: string;
+  /** What carries the messages (`stdio`, `tcp`, `ws`, …), for metrics and logs. */
+  readonly kind?: string;
 }
 
 /** Named default for the largest message a transport accepts (4 MiB). */

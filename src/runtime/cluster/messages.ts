@@ -1,7 +1,10 @@
 /** IPC between the cluster primary and its workers. */
 export type WorkerMessage =
-  /** A worker listens: its public URL and the private port other workers proxy its sessions to. */
-  { type: 'erlmcp:ready'; tag: string; url: string; internalPort: number };
+  /**
+   * A worker listens: its public URL and, on HTTP, the private port other workers proxy its 2025
+   * sessions to (WebSocket and TCP connections are whole sessions and need no routing).
+   */
+  { type: 'erlmcp:ready'; url: string; route?: { tag: string; internalPort: number } };
 
 export type PrimaryMessage =
   /** Where each live worker's sessions are served: tag → private port. */

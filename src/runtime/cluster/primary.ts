@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { channels } from '../../observability/events.js';
 import { RestartBudget } from '../restart-budget.js';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 
@@ -24,6 +25,7 @@ export function runPrimary(options: PrimaryOptions): void {
   const routes = new Map<Worker, { tag: string; port: number }>();
   let pendingFirst = options.workers;
   let stopping = false;
+  let restarts = 0;
 
   const broadcast = () => {
     const message: PrimaryMessage = {
@@ -38,8 +40,10 @@ export function runPrimary(options: PrimaryOptions): void {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
       if (!isMessage<WorkerMessage>(message, 'erlmcp:ready')) return;
-      routes.set(worker, { tag: message.tag, port: message.internalPort });
-      broadcast();
+      if (message.route) {
+        routes.set(worker, { tag: message.route.tag, port: message.route.internalPort });
+        broadcast();
+      }
       log(`erlmcp: worker ${worker.process.pid} ready`);
       if (pendingFirst > 0 && --pendingFirst === 0) options.onListening?.(message.url);
     });
@@ -49,6 +53,14 @@ export function runPrimary(options: PrimaryOptions): void {
       if (stopping) return;
       log(`erlmcp: worker ${worker.process.pid} exited (${signal ?? `code ${code}`})`);
       if (budget.tryRestart()) {
+        restarts++;
+        if (channels.restart.hasSubscribers)
+          channels.restart.publish({
+            kind: 'worker',
+            id: String(worker.process.pid),
+            reason: String(signal ?? code),
+            count: restarts,
+          });
         fork();
         return;
       }

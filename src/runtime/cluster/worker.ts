@@ -27,10 +27,15 @@ export async function runWorker(
   handle.server.once('close', () => internal.close());
   const ready: WorkerMessage = {
     type: 'erlmcp:ready',
-    tag: router.tag,
     url: handle.url,
-    internalPort: (internal.address() as AddressInfo).port,
+    route: { tag: router.tag, internalPort: (internal.address() as AddressInfo).port },
   };
   process.send?.(ready);
   return handle;
+}
+
+/** A worker serving WebSocket or TCP: no session routing, it only reports that it listens. */
+export function reportReady(url: string): void {
+  const ready: WorkerMessage = { type: 'erlmcp:ready', url };
+  process.send?.(ready);
 }

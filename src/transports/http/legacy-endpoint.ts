@@ -9,6 +9,7 @@ import {
   type JsonRpcRequest,
   resultResponse,
 } from '../../jsonrpc/message.js';
+import { channels, sessionEvent } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
@@ -64,6 +65,8 @@ export function createLegacyEndpoint(
     if (!sessions.delete(session.id)) return;
     core.sessions.delete(session.handle);
     core.supervisor.sessionClosed(session.id, session.principal);
+    if (channels.sessionClose.hasSubscribers)
+      channels.sessionClose.publish(sessionEvent(session.record, 'http', session.principal));
     session.close(reason, retryMs);
     store.forget(session.id);
   }
@@ -125,6 +128,7 @@ export function createLegacyEndpoint(
       principal,
       ip: clientIp(req),
       sessionInFlight: session.inFlight.size,
+      transport: 'http',
     });
     if (refusal) {
       sendRefusal(res, refusal, message.id);
@@ -178,7 +182,7 @@ export function createLegacyEndpoint(
           runRequest(
             core,
             message.message,
-            { link, session: session.record, principal: session.principal },
+            { link, session: session.record, principal: session.principal, transport: 'http' },
             abort,
           ).finally(() => session.inFlight.delete(message.message.id)),
         );
@@ -204,6 +208,8 @@ export function createLegacyEndpoint(
     const session = new HttpSession(opened.session, principal);
     sessions.set(session.id, session);
     core.supervisor.sessionOpened(principal);
+    if (channels.sessionOpen.hasSubscribers)
+      channels.sessionOpen.publish(sessionEvent(session.record, 'http', principal));
     core.sessions.add(session.handle);
     sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
   }
@@ -264,7 +270,12 @@ export function createLegacyEndpoint(
       closeStream: () => responder.disconnect(),
     };
     try {
-      const response = await runRequest(core, request, { link, session: session.record, principal }, abort);
+      const response = await runRequest(
+        core,
+        request,
+        { link, session: session.record, principal, transport: 'http' },
+        abort,
+      );
       if (response) responder.finish(response);
       else if (!res.headersSent) res.writeHead(204).end();
     } finally {

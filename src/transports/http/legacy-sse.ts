@@ -17,6 +17,7 @@ import { SSE_HEADERS } from './sse-stream.js';
  * Each stream is one connection to the server (a MessageConnection), so both eras' core applies.
  */
 class SseConnectionTransport implements Transport {
+  readonly kind = 'sse';
   #sink: MessageSink | undefined;
   #closed = false;
   readonly #keepAlive: NodeJS.Timeout;

@@ -161,7 +161,11 @@ export type HttpHandler = ((
       return;
     }
     const principal = requestPrincipal(req);
-    const refusal = core.supervisor.admitRequest(request.method, { ip: clientIp(req), principal });
+    const refusal = core.supervisor.admitRequest(request.method, {
+      ip: clientIp(req),
+      principal,
+      transport: 'http',
+    });
     if (refusal) {
       sendRefusal(res, refusal, request.id);
       return;
@@ -182,7 +186,12 @@ export type HttpHandler = ((
       notify: (notification) => responder.send(notification),
       request: () => Promise.reject(invalidParams('2026 requests ask for input with InputRequiredResult')),
     };
-    const response = await runRequest(core, request, { link, session: undefined, principal }, abort);
+    const response = await runRequest(
+      core,
+      request,
+      { link, session: undefined, principal, transport: 'http' },
+      abort,
+    );
     if (response) responder.finish(response);
     else if (!res.writableEnded) res.end();
   }

@@ -15,6 +15,7 @@ export function createLinkedPair(): [Transport, Transport] {
 }
 
 class MemoryTransport implements Transport {
+  readonly kind = 'memory';
   peer: MemoryTransport | undefined;
   #sink: MessageSink | undefined;
   #backlog: unknown[] = [];

@@ -22,6 +22,7 @@ export interface StdioServerTransportOptions {
  * the same tick are written with one `write` call, which is what makes pipelined traffic fast.
  */
 export class StdioServerTransport implements Transport {
+  readonly kind = 'stdio';
   readonly #input: Readable;
   readonly #output: Writable;
   readonly #maxMessageBytes: number;

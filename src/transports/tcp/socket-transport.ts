@@ -26,6 +26,7 @@ export const SOCKET_DEFAULTS = { maxBufferedBytes: 8 * 1024 * 1024, keepAliveMs:
  * far behind is disconnected, so memory per connection is bounded.
  */
 export class SocketTransport implements Transport {
+  readonly kind = 'tcp';
   readonly #writer: WriteCoalescer;
   readonly #maxBuffered: number;
   #sink: MessageSink | undefined;

@@ -10,6 +10,7 @@ import { resolveConnectionOptions, WebSocketCloseCode, type WebSocketConnectionO
  * `close()` (the server draining) says 1001 "going away" so clients know to reconnect elsewhere.
  */
 export class WebSocketServerTransport implements Transport {
+  readonly kind = 'ws';
   #channel: WebSocketChannel | undefined;
   readonly #options: WebSocketConnectionOptions;
 

@@ -1,0 +1,109 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import type { RequestId } from '../protocol/types.js';
+
+/**
+ * What erlmcp reports about itself, on `node:diagnostics_channel` channels named
+ * `erlmcp:<area>:<event>`. Metrics, traces, logs and the observer subscribe; publishers check
+ * `hasSubscribers` first, so nothing is built when no one listens.
+ */
+export const channels = {
+  requestStart: diagnostics_channel.channel('erlmcp:request:start'),
+  requestEnd: diagnostics_channel.channel('erlmcp:request:end'),
+  sessionOpen: diagnostics_channel.channel('erlmcp:session:open'),
+  sessionClose: diagnostics_channel.channel('erlmcp:session:close'),
+  streamOpen: diagnostics_channel.channel('erlmcp:stream:open'),
+  streamClose: diagnostics_channel.channel('erlmcp:stream:close'),
+  refused: diagnostics_channel.channel('erlmcp:limit:refused'),
+  restart: diagnostics_channel.channel('erlmcp:supervisor:restart'),
+  bytes: diagnostics_channel.channel('erlmcp:transport:bytes'),
+} as const;
+
+/** The transport a request or session arrived on. */
+export type TransportName = 'stdio' | 'http' | 'sse' | 'ws' | 'tcp' | 'memory' | (string & {});
+
+/** `erlmcp:request:start`; the same object (mutated) is published at `erlmcp:request:end`. */
+export interface RequestEvent {
+  id: RequestId;
+  method: string;
+  /** The tool, prompt or resource URI the request names (`tools/call` name, `prompts/get` name, …). */
+  target: string | undefined;
+  era: 'legacy' | 'modern' | undefined;
+  transport: TransportName;
+  sessionId: string | undefined;
+  principal: string | undefined;
+  /** The request's params (`_meta` carries 2026 trace context): read-only for subscribers. */
+  params: Record<string, unknown>;
+  /** performance.now() at the start. */
+  startedAt: number;
+  /** Set at end. */
+  durationMs?: number;
+  /** `ok`, `tool_error` (a tool result with isError), `error` (JSON-RPC error), `cancelled`. */
+  outcome?: 'ok' | 'tool_error' | 'error' | 'cancelled';
+  errorCode?: number;
+  /** Free slot for one subscriber to keep per-request state (a span) between start and end. */
+  context?: Map<symbol, unknown>;
+}
+
+export interface SessionEvent {
+  sessionId: string;
+  transport: TransportName;
+  protocolVersion: string;
+  clientName: string | undefined;
+  principal: string | undefined;
+}
+
+export interface StreamEvent {
+  transport: TransportName;
+  sessionId: string | undefined;
+}
+
+export interface RefusedEvent {
+  method: string;
+  reason: string;
+  limit: string | undefined;
+  transport: TransportName;
+}
+
+export interface RestartEvent {
+  /** What was restarted: `worker` (cluster) or `upstream` (a client's connection). */
+  kind: 'worker' | 'upstream';
+  id: string;
+  reason: string;
+  /** Restarts within the current budget window, including this one. */
+  count: number;
+}
+
+export interface BytesEvent {
+  transport: TransportName;
+  direction: 'in' | 'out';
+  bytes: number;
+}
+
+/** The session event of a 2025 session record. */
+export function sessionEvent(
+  session: { id: string; protocolVersion: string; clientInfo?: { name?: string } | undefined },
+  transport: string | undefined,
+  principal: string | undefined,
+): SessionEvent {
+  return {
+    sessionId: session.id,
+    transport: transport ?? 'custom',
+    protocolVersion: session.protocolVersion,
+    clientName: session.clientInfo?.name,
+    principal,
+  };
+}
+
+/** The name a request is about, for per-tool metrics and spans. */
+export function requestTarget(method: string, params: Record<string, unknown>): string | undefined {
+  switch (method) {
+    case 'tools/call':
+    case 'prompts/get':
+      return typeof params.name === 'string' ? params.name : undefined;
+    case 'resources/read':
+    case 'resources/subscribe':
+      return typeof params.uri === 'string' ? params.uri : undefined;
+    default:
+      return undefined;
+  }
+}
