@@ -1,7 +1,8 @@
 /**
  * HTTP benchmark: `tools/call` of an `echo` tool against erlmcp (2026 stateless; 2025 session with
  * JSON and with SSE responses), the SDK v1 StreamableHTTPServerTransport (2025 session, JSON), the
- * SDK v2 createMcpHandler (2026), and a raw node:http JSON-RPC handler (the ceiling), in the same
+ * SDK v2 createMcpHandler (2026) and sessionful transport (2025, JSON), and a raw node:http JSON-RPC
+ * handler (the ceiling), in the same
  * run, several rounds, medians and ratios. Load from wrk (one thread, 32 connections); the CPU of
  * wrk and of the server is reported so a saturated generator shows.
  * Usage: node dist/bench/http-tools-call.js [--seconds 5] [--rounds 3] [--quick]
@@ -59,6 +60,12 @@ const targets: Target[] = [
   },
   { name: 'SDK v1 2025 session, JSON', script: 'peers/sdk-v1-http-server.js', args: [], era: 'legacy' },
   { name: 'SDK v2 createMcpHandler 2026', script: 'peers/sdk-v2-http-server.js', args: [], era: 'modern' },
+  {
+    name: 'SDK v2 sessionful 2025, JSON',
+    script: 'peers/sdk-v2-session-http-server.js',
+    args: [],
+    era: 'legacy',
+  },
 ];
 
 async function load(target: Target, url: string, serverPid: number): Promise<WrkResult> {
@@ -114,12 +121,20 @@ for (let round = 1; round <= rounds; round++) {
   }
   ratios.push(
     rates['erlmcp 2025 session, JSON']! /
-      Math.max(rates['SDK v1 2025 session, JSON']!, rates['SDK v2 createMcpHandler 2026']!),
+      Math.max(
+        rates['SDK v1 2025 session, JSON']!,
+        rates['SDK v2 createMcpHandler 2026']!,
+        rates['SDK v2 sessionful 2025, JSON']!,
+      ),
   );
 }
 const med = (name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
 const raw = med('raw node:http (ceiling)');
-const bestSdk = Math.max(med('SDK v1 2025 session, JSON'), med('SDK v2 createMcpHandler 2026'));
+const bestSdk = Math.max(
+  med('SDK v1 2025 session, JSON'),
+  med('SDK v2 createMcpHandler 2026'),
+  med('SDK v2 sessionful 2025, JSON'),
+);
 console.log('\nmedians:');
 for (const target of targets) {
   const rps = med(target.name);

@@ -16,6 +16,7 @@ const quick = process.argv.includes('--quick');
 const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'stdio-tools-call.js' },
   { script: 'http-tools-call.js' },
+  { script: 'observability-overhead.js' },
   { script: 'rate-latency.js' },
   { script: 'session-setup.js' },
   { script: 'resource-read.js' },

@@ -16,6 +16,27 @@ export type {
   JsonRpcRequest,
   JsonRpcResponse,
 } from './jsonrpc/message.js';
+export {
+  CENSOR,
+  censorSecrets,
+  enableRequestLogs,
+  type RequestLogLine,
+  type RequestLogOptions,
+  SECRET_KEY,
+} from './observability/logging/index.js';
+export {
+  createMetrics,
+  type Metrics,
+  type MetricsOptions,
+} from './observability/metrics/index.js';
+export {
+  enableTracing,
+  McpAttribute,
+  spanContextOf,
+  TRACER_VERSION,
+  type TracingOptions,
+  w3cPropagator,
+} from './observability/tracing/index.js';
 export { ErrorCode } from './protocol/error-codes.js';
 export { MetaKey, TASKS_EXTENSION } from './protocol/meta-keys.js';
 export type * from './protocol/types.js';

@@ -5,12 +5,15 @@ import { loadConfig } from './config/load-config.js';
 import { serve } from './serve.js';
 
 const USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp] [--host H] [--port N] [--path /mcp]
-                    [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]]
+                    [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]] [--observer]
        erlmcp bench <url|"command args"> [--tool NAME --args JSON] [--rate N | --connections N] [--duration S]
 
   serve    Runs the McpServer exported by <module> (default export, "server" or "createServer").
            Network defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port.
            --tls-* serves https/wss/tls:// (with --tls-client-ca: mutual TLS); SIGHUP reloads them.
+           --observer serves the live observer page at /observer (HTTP).
+           HTTP also serves GET /metrics (Prometheus), /healthz and /readyz; --metrics-path P moves
+           the metrics, --metrics-path false turns them off (docs/observability.md).
            Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment
            variables (e.g. ERLMCP_LIMITS_MAX_IN_FLIGHT=512) < flags; see docs/limits.md.
   bench    Load-tests any MCP server (http(s)/ws(s)/tcp/tls URL or stdio command) with tools/call and prints
@@ -28,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' },
+      observer: { type: 'boolean' },
+      'metrics-path': { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       path: { type: 'string' },
@@ -58,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
         port: number(values.port),
         path: values.path,
         workers: number(values.workers),
+        observer: values.observer,
+        http: metricsFlag(values['metrics-path']),
         config: values.config,
         tls:
           values['tls-cert'] || values['tls-key'] || values['tls-client-ca']
@@ -86,6 +93,11 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`erlmcp: unknown command "${command}"\n${USAGE}`);
   return 2;
+}
+
+/** `--metrics-path /m` moves the endpoint, `--metrics-path false` removes it. */
+function metricsFlag(value: string | undefined): { metricsPath: string | false } | undefined {
+  return value === undefined ? undefined : { metricsPath: value === 'false' ? false : value };
 }
 
 main(process.argv.slice(2)).then(

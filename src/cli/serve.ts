@@ -3,7 +3,7 @@ import { runPrimary } from '../runtime/cluster/primary.js';
 import { reportReady, runWorker } from '../runtime/cluster/worker.js';
 import { LIMIT_DEFAULTS } from '../runtime/limits.js';
 import type { McpServer } from '../server/mcp-server.js';
-import { serveHttp } from '../transports/http/index.js';
+import { type ServeHttpOptions, serveHttp } from '../transports/http/index.js';
 import { StdioServerTransport } from '../transports/stdio/index.js';
 import { serveTcp } from '../transports/tcp/serve-tcp.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';
@@ -13,6 +13,7 @@ import { loadServer } from './load-server.js';
 
 interface Served {
   url?: string;
+  observerUrl?: string | undefined;
   close(): Promise<void>;
   destroy(): Promise<void>;
   reloadTls?(): void;
@@ -42,8 +43,12 @@ export async function serve(config: ServeConfig): Promise<void> {
   const server = await loadServer(config.module);
   server.setLimits(config.limits);
   const served = await start(server, config);
-  if (served.url && !cluster.isWorker) process.stdout.write(`erlmcp: MCP endpoint ${served.url}\n`);
-  else if (served.url && config.transport !== 'http') reportReady(served.url);
+  if (!cluster.isWorker) {
+    if (served.url) process.stdout.write(`erlmcp: MCP endpoint ${served.url}\n`);
+    if (served.observerUrl) process.stdout.write(`erlmcp: observer ${served.observerUrl}\n`);
+  } else if (served.url && config.transport !== 'http') {
+    reportReady(served.url); // HTTP workers report from runWorker, with their routing
+  }
   if (config.tls && served.reloadTls) {
     const reload = served.reloadTls.bind(served);
     process.on('SIGHUP', () => {
@@ -76,10 +81,23 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
   const network = { host: config.host, port: config.port, ...(tls ? { tls } : {}) };
   switch (config.transport) {
     case 'http': {
+      const observer = config.observer
+        ? typeof config.observer === 'string'
+          ? { path: config.observer }
+          : true
+        : false;
+      const { metricsPath, healthPaths, ...http } = config.http;
+      // /metrics, /healthz and /readyz are on unless the configuration moves or turns them off.
+      const endpoints: Pick<ServeHttpOptions, 'metrics' | 'health'> = {};
+      if (metricsPath !== undefined)
+        endpoints.metrics = metricsPath === false ? false : { path: metricsPath };
+      if (healthPaths !== undefined) endpoints.health = healthPaths;
       const listen = (routing: object) =>
-        serveHttp(server, { ...config.http, ...network, path: config.path, ...routing });
+        serveHttp(server, { ...http, ...network, path: config.path, observer, ...endpoints, ...routing });
       // Only HTTP needs routing between workers: a ws/tcp connection is a whole session on one worker.
-      return cluster.isWorker ? runWorker(listen) : listen({});
+      const handle = cluster.isWorker ? await runWorker(listen) : await listen({});
+      const observerUrl = handle.observer ? new URL(handle.observer.path, handle.url).href : undefined;
+      return Object.assign(handle, { observerUrl });
     }
     case 'ws':
       return serveWebSocket(server, { ...network, path: config.path, ...pickOrigins(config) });

@@ -1,5 +1,6 @@
-import { ErlmcpError } from '../jsonrpc/errors.js';
+import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
+import { type ClientRequestEvent, channels, requestTarget } from '../observability/events.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
@@ -188,36 +189,48 @@ export class ClientCore {
       CACHEABLE.has(method) && this.options.listCache !== false ? cacheKey(method, params) : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return cached;
+    // Observability: built only when someone listens; subscribers may add `_meta` (trace context).
+    const event =
+      channels.clientRequestStart.hasSubscribers || channels.clientRequestEnd.hasSubscribers
+        ? startClientEvent(method, params, negotiated)
+        : undefined;
+    const meta = event ? mergeMeta(options.meta, event.meta) : options.meta;
     const maxRounds = this.options.maxInputRounds ?? CLIENT_DEFAULTS.maxInputRounds;
     let current = params;
-    for (let round = 0; ; round++) {
-      const sent = this.withMeta(negotiated, current, options.meta);
-      // Each round is guarded, not the whole loop: input handlers' failures are not the server's.
-      const result = await this.guarded(() =>
-        session.request(method, sent, {
-          ...this.timeouts(options.timeoutMs),
-          ...pickCallOptions(options),
-        }),
-      );
-      const resultType = result.resultType ?? 'complete';
-      if (resultType === 'complete' || resultType === 'task') {
-        checkResultShape(method, result);
-        if (key !== undefined && round === 0 && negotiated.era === 'modern') this.cache.put(key, result);
-        return result;
-      }
-      if (resultType !== 'input_required' || !MRTR_METHODS.has(method)) {
-        throw new ErlmcpError(
-          'ERR_INVALID_RESPONSE',
-          `Unknown resultType "${String(resultType)}" for ${method}`,
+    try {
+      for (let round = 0; ; round++) {
+        const sent = this.withMeta(negotiated, current, meta);
+        // Each round is guarded, not the whole loop: input handlers' failures are not the server's.
+        const result = await this.guarded(() =>
+          session.request(method, sent, {
+            ...this.timeouts(options.timeoutMs),
+            ...pickCallOptions(options),
+          }),
         );
+        const resultType = result.resultType ?? 'complete';
+        if (resultType === 'complete' || resultType === 'task') {
+          checkResultShape(method, result);
+          if (key !== undefined && round === 0 && negotiated.era === 'modern') this.cache.put(key, result);
+          if (event) endClientEvent(event, result, undefined);
+          return result;
+        }
+        if (resultType !== 'input_required' || !MRTR_METHODS.has(method)) {
+          throw new ErlmcpError(
+            'ERR_INVALID_RESPONSE',
+            `Unknown resultType "${String(resultType)}" for ${method}`,
+          );
+        }
+        if (round + 1 >= maxRounds) {
+          throw new ErlmcpError(
+            'ERR_INPUT_ROUNDS_EXCEEDED',
+            `${method} still needed input after ${maxRounds} rounds`,
+          );
+        }
+        current = await this.retryParams(params, result, options.signal);
       }
-      if (round + 1 >= maxRounds) {
-        throw new ErlmcpError(
-          'ERR_INPUT_ROUNDS_EXCEEDED',
-          `${method} still needed input after ${maxRounds} rounds`,
-        );
-      }
-      current = await this.retryParams(params, result, options.signal);
+    } catch (error) {
+      if (event) endClientEvent(event, undefined, error);
+      throw error;
     }
   }
 
@@ -310,4 +323,41 @@ export class ClientCore {
     if (!this.negotiated) throw new ErlmcpError('ERR_NOT_CONNECTED', 'Client is not connected');
     return this.negotiated;
   }
+}
+
+function startClientEvent(
+  method: string,
+  params: Record<string, unknown>,
+  negotiated: Negotiated,
+): ClientRequestEvent {
+  const event: ClientRequestEvent = {
+    method,
+    target: requestTarget(method, params),
+    era: negotiated.era,
+    protocolVersion: negotiated.protocolVersion,
+    params,
+    meta: {},
+    startedAt: performance.now(),
+  };
+  channels.clientRequestStart.publish(event);
+  return event;
+}
+
+function endClientEvent(
+  event: ClientRequestEvent,
+  result: Record<string, unknown> | undefined,
+  error: unknown,
+): void {
+  event.durationMs = performance.now() - event.startedAt;
+  if (result === undefined) {
+    event.outcome = 'error';
+    event.error = error;
+    if (error instanceof McpError) event.errorCode = error.code;
+  } else event.outcome = result.isError === true ? 'tool_error' : 'ok';
+  channels.clientRequestEnd.publish(event);
+}
+
+/** The caller's `_meta` entries plus the subscribers'; the caller's object when they added none. */
+function mergeMeta(meta: Record<string, unknown> | undefined, added: Record<string, unknown>) {
+  return Object.keys(added).length === 0 ? meta : { ...meta, ...added };
 }

@@ -16,6 +16,8 @@ export const channels = {
   refused: diagnostics_channel.channel('erlmcp:limit:refused'),
   restart: diagnostics_channel.channel('erlmcp:supervisor:restart'),
   bytes: diagnostics_channel.channel('erlmcp:transport:bytes'),
+  clientRequestStart: diagnostics_channel.channel('erlmcp:client:request:start'),
+  clientRequestEnd: diagnostics_channel.channel('erlmcp:client:request:end'),
 } as const;
 
 /** The transport a request or session arrived on. */
@@ -41,6 +43,45 @@ export interface RequestEvent {
   outcome?: 'ok' | 'tool_error' | 'error' | 'cancelled';
   errorCode?: number;
   /** Free slot for one subscriber to keep per-request state (a span) between start and end. */
+  context?: Map<symbol, unknown>;
+  /** The negotiated revision; set with `era`, after the start. */
+  protocolVersion?: string;
+  /** HTTP: the request's headers (W3C trace context), read-only for subscribers. */
+  headers?: HeaderCarrier;
+}
+
+/** Request headers as `node:http` gives them (lower-case names). */
+export type HeaderCarrier = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * Set while a tracer is on: runs a request's handler inside the request's trace context, so spans the
+ * handler starts are its children. Unset, the runner calls the handler directly (no closure, no cost).
+ */
+export interface HandlerScope {
+  run<A extends unknown[], R>(event: RequestEvent, fn: (...args: A) => R, ...args: A): R;
+}
+export const handlerScope: { current: HandlerScope | undefined } = { current: undefined };
+
+/**
+ * `erlmcp:client:request:start` / `end`: one outbound client call (all its input rounds), the same
+ * object mutated at the end. Subscribers may add `_meta` entries (trace context) to `meta` at start.
+ */
+export interface ClientRequestEvent {
+  method: string;
+  target: string | undefined;
+  era: 'legacy' | 'modern';
+  protocolVersion: string;
+  /** The call's params before the envelope; read-only for subscribers. */
+  params: Record<string, unknown>;
+  /** Entries merged into every round's `_meta` (subscribers write trace context here). */
+  meta: Record<string, unknown>;
+  startedAt: number;
+  durationMs?: number;
+  outcome?: 'ok' | 'tool_error' | 'error';
+  /** The JSON-RPC code of an error answer. */
+  errorCode?: number;
+  /** What the call threw (an `McpError`, a timeout, …). */
+  error?: unknown;
   context?: Map<symbol, unknown>;
 }
 

@@ -27,6 +27,7 @@ export class LoadShedder {
   #admitProbability = 1;
   #offered = 0;
   #offeredSinceTick = 0;
+
   readonly #ticksPerWindow: number;
 
   constructor(

@@ -107,15 +107,7 @@ export class Supervisor {
   admitRequest(method: string, scope: RequestScope): LimitError | undefined {
     if (NEVER_SHED.has(method)) return undefined;
     const refusal = this.#admit(scope);
-    if (refusal && channels.refused.hasSubscribers) {
-      const data = refusal.data as { limit?: string };
-      channels.refused.publish({
-        method,
-        reason: refusal.reason,
-        limit: data.limit,
-        transport: scope.transport ?? 'custom',
-      });
-    }
+    if (refusal && channels.refused.hasSubscribers) publishRefusal(method, refusal, scope);
     return refusal;
   }
 
@@ -134,6 +126,13 @@ export class Supervisor {
 
   /** The refusal for a new 2025 session, or undefined; call `sessionOpened` once it exists. */
   admitSession(scope: RequestScope): LimitError | undefined {
+    const refusal = this.#admitSession(scope);
+    // Reported as a refused `initialize`: a session cap is a limit like any other on the dashboard.
+    if (refusal && channels.refused.hasSubscribers) publishRefusal('initialize', refusal, scope);
+    return refusal;
+  }
+
+  #admitSession(scope: RequestScope): LimitError | undefined {
     const limits = this.#limits;
     if (this.#draining) return draining(limits.retryAfterMs);
     if (this.#shedder.shouldShed()) return this.#shedRefusal();
@@ -227,6 +226,15 @@ export class Supervisor {
       take('perSession', this.#rateBySession, scope.sessionId)
     );
   }
+}
+
+function publishRefusal(method: string, refusal: LimitError, scope: RequestScope): void {
+  channels.refused.publish({
+    method,
+    reason: refusal.reason,
+    limit: (refusal.data as { limit?: string }).limit,
+    transport: scope.transport ?? 'custom',
+  });
 }
 
 function take(

@@ -153,7 +153,10 @@ export class MessageConnection {
       this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
       return;
     }
-    const refusal = this.core.supervisor.admitSession({ principal: this.principal });
+    const refusal = this.core.supervisor.admitSession({
+      principal: this.principal,
+      transport: this.transport.kind,
+    });
     if (refusal) {
       this.#send(errorResponse(request.id, refusal.toJson()));
       return;

@@ -7,7 +7,13 @@ import {
   type JsonRpcResponse,
   resultResponse,
 } from '../jsonrpc/message.js';
-import { channels, type RequestEvent, requestTarget } from '../observability/events.js';
+import {
+  channels,
+  type HeaderCarrier,
+  handlerScope,
+  type RequestEvent,
+  requestTarget,
+} from '../observability/events.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { supportsFeature } from '../protocol/revisions.js';
@@ -34,19 +40,21 @@ export class RequestCancelled extends Error {
  * Runs one request to completion on any transport: era resolution, method lookup, the idle timeout
  * (reset by progress, capped by the hard maximum), and the one conversion of thrown errors to wire
  * errors. Resolves to undefined when the client cancelled (no response may be sent then).
+ * `headers` (HTTP) reach observability subscribers only (trace context).
  */
 export function runRequest(
   core: ServerCore,
   request: JsonRpcRequest,
   incoming: Incoming,
   abort: LazyAbort,
+  headers?: HeaderCarrier,
 ): Promise<JsonRpcResponse | undefined> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
     // Observability: built only when someone listens (diagnostics_channel subscribers).
     const event =
       channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
-        ? startEvent(request, incoming)
+        ? startEvent(request, incoming, headers)
         : undefined;
     let deadline: Deadline | undefined;
     let settled = false;
@@ -86,7 +94,10 @@ export function runRequest(
     };
     try {
       const exchange = resolveExchange(request, incoming, abort, touch);
-      if (event) event.era = exchange.era;
+      if (event) {
+        event.era = exchange.era;
+        event.protocolVersion = exchange.protocolVersion;
+      }
       const handler = lookup(core, exchange);
       if (!LONG_LIVED_METHODS.has(exchange.method)) {
         deadline = core.deadlines.add(
@@ -94,7 +105,9 @@ export function runRequest(
           onTimeout,
         );
       }
-      const outcome = handler(core, exchange);
+      // A tracer runs the handler inside the request's span; otherwise a plain call.
+      const scope = handlerScope.current;
+      const outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);
       const succeed = (result: Result) =>
         finish(
           resultResponse(
@@ -152,7 +165,11 @@ function reportUnexpected(core: ServerCore, request: JsonRpcRequest, error: unkn
   core.diagnostic(`handler for ${request.method} failed`, error);
 }
 
-function startEvent(request: JsonRpcRequest, incoming: Incoming): RequestEvent {
+function startEvent(
+  request: JsonRpcRequest,
+  incoming: Incoming,
+  headers: HeaderCarrier | undefined,
+): RequestEvent {
   const params = request.params ?? {};
   const event: RequestEvent = {
     id: request.id,
@@ -165,6 +182,7 @@ function startEvent(request: JsonRpcRequest, incoming: Incoming): RequestEvent {
     params,
     startedAt: performance.now(),
   };
+  if (headers !== undefined) event.headers = headers;
   channels.requestStart.publish(event);
   return event;
 }

@@ -41,8 +41,8 @@ describe('drain inside one process', () => {
       error: { code: -32010, data: { reason: 'draining', retryAfterMs: 2500 } },
     });
     // Liveness stays 200 (the process is fine); readiness turns 503 so balancers send clients elsewhere.
-    expect((await fetch(new URL('/health', handle.url))).status).toBe(200);
-    expect((await fetch(new URL('/ready', handle.url))).status).toBe(503);
+    expect((await fetch(new URL('/healthz', handle.url))).status).toBe(200);
+    expect((await fetch(new URL('/readyz', handle.url))).status).toBe(503);
     server.core.supervisor.destroy();
     await drained;
     const answer = await hung;

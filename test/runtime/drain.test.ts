@@ -49,7 +49,8 @@ describe('graceful drain on SIGTERM', () => {
       post(url, modernToolCall(i + 1, 'sleep', { ms: i < 400 ? 300 + (i % 5) * 100 : 60_000 })),
     );
     // Give every request time to be admitted before the signal.
-    const health = async () => (await fetch(new URL('/health', url))).json() as Promise<{ inFlight: number }>;
+    const health = async () =>
+      (await fetch(new URL('/healthz', url))).json() as Promise<{ inFlight: number }>;
     const deadline = Date.now() + 10_000;
     while ((await health()).inFlight < 500 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));

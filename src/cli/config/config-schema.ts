@@ -28,6 +28,7 @@ export const CONFIG_SCHEMA = {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     path: { type: 'string', pattern: '^/' },
     workers: { type: 'integer', minimum: 1, maximum: 256 },
+    observer: { oneOf: [{ type: 'boolean' }, { type: 'string', pattern: '^/' }] },
     tls: {
       type: 'object',
       properties: {
@@ -50,6 +51,21 @@ export const CONFIG_SCHEMA = {
         responseMode: { enum: ['auto', 'json', 'sse'] },
         allowedHosts: { oneOf: [{ const: '*' }, { type: 'array', items: { type: 'string' } }] },
         allowedOrigins: { oneOf: [{ const: '*' }, { type: 'array', items: { type: 'string' } }] },
+        metricsPath: { oneOf: [{ const: false }, { type: 'string', pattern: '^/' }] },
+        healthPaths: {
+          oneOf: [
+            { const: false },
+            {
+              type: 'object',
+              properties: {
+                live: { type: 'string', pattern: '^/' },
+                ready: { type: 'string', pattern: '^/' },
+              },
+              required: ['live', 'ready'],
+              additionalProperties: false,
+            },
+          ],
+        },
       },
       additionalProperties: false,
     },

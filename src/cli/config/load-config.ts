@@ -13,6 +13,8 @@ export interface ServeConfig {
   host: string;
   port: number;
   path: string;
+  /** The observer page on the HTTP server: `true` at /observer, or a path. Default off. */
+  observer?: boolean | string;
   /** HTTP worker processes on one port (1: no cluster). */
   workers: number;
   http: Pick<
@@ -25,7 +27,12 @@ export interface ServeConfig {
     | 'responseMode'
     | 'allowedHosts'
     | 'allowedOrigins'
-  >;
+  > & {
+    /** GET path of the Prometheus metrics; `false`: no metrics at all. Default `/metrics`. */
+    metricsPath?: string | false;
+    /** Liveness and readiness paths; `false`: none. Default `/healthz` and `/readyz`. */
+    healthPaths?: { live: string; ready: string } | false;
+  };
   limits: RuntimeLimitsInput;
 }
 

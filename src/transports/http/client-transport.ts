@@ -314,6 +314,7 @@ export class StreamableHttpClientTransport implements Transport {
     } else if (this.#legacyVersion !== undefined) {
       headers['mcp-protocol-version'] = this.#legacyVersion;
     }
+    if (meta !== undefined) copyTraceContext(meta, headers);
     return headers;
   }
 
@@ -377,6 +378,16 @@ export class StreamableHttpClientTransport implements Transport {
       id,
       error: error ?? { code: ErrorCode.InternalError, message: `HTTP ${status} from the MCP server` },
     });
+  }
+}
+
+const TRACE_KEYS = [MetaKey.traceparent, MetaKey.tracestate, MetaKey.baggage] as const;
+
+/** W3C trace context in `_meta` travels as HTTP headers too, for HTTP-level tracing on the way. */
+function copyTraceContext(meta: Record<string, unknown>, headers: Record<string, string>): void {
+  for (const key of TRACE_KEYS) {
+    const value = meta[key];
+    if (typeof value === 'string' && SAFE_HEADER.test(value)) headers[key] = value;
   }
 }
 

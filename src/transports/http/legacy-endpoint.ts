@@ -171,6 +171,7 @@ export function createLegacyEndpoint(
         const refusal = core.supervisor.admitRequest(message.message.method, {
           sessionId: session.id,
           sessionInFlight: session.inFlight.size,
+          transport: 'http',
         });
         if (refusal) {
           pending.push(Promise.resolve(errorResponse(message.message.id, refusal.toJson())));
@@ -195,7 +196,7 @@ export function createLegacyEndpoint(
 
   function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
     const principal = requestPrincipal(req);
-    const refusal = core.supervisor.admitSession({ ip: clientIp(req), principal });
+    const refusal = core.supervisor.admitSession({ ip: clientIp(req), principal, transport: 'http' });
     if (refusal) {
       sendRefusal(res, refusal, request.id);
       return;

@@ -83,7 +83,10 @@ export function createLegacySseHandler(
   return {
     async stream(req, res) {
       if (!guard(req, res)) return;
-      const refusal = server.core.supervisor.admitSession({ ip: req.socket?.remoteAddress });
+      const refusal = server.core.supervisor.admitSession({
+        ip: req.socket?.remoteAddress,
+        transport: 'sse',
+      });
       if (refusal) {
         sendRefusal(res, refusal);
         return;

@@ -1,6 +1,13 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Registry } from 'prom-client';
+import { createMetrics, type Metrics } from '../../observability/metrics/index.js';
+import {
+  createObserver,
+  type ObserverHandler,
+  type ObserverOptions,
+} from '../../observability/observer/index.js';
 import type { Supervisor } from '../../runtime/supervisor.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
@@ -16,9 +23,20 @@ export interface ServeHttpOptions extends HttpTransportOptions {
   legacySse?: { ssePath: string; messagesPath: string } | false;
   /**
    * Liveness (`live`: 200 while the process serves) and readiness (`ready`: 503 while draining or
-   * shedding load, so a balancer sends new clients elsewhere). Default `/health` and `/ready`.
+   * shedding load, so a balancer sends new clients elsewhere). Default `/healthz` and `/readyz`.
    */
   health?: { live: string; ready: string } | false;
+  /**
+   * Prometheus metrics at GET `path` (docs/observability.md). Default `{ path: '/metrics' }`: metrics
+   * are created for this server (into `registry` if given) and closed with it; pass `metrics` to serve
+   * an existing instance instead (its owner closes it). `false`: no endpoint and no metrics at all.
+   */
+  metrics?: { path: string; registry?: Registry; metrics?: Metrics } | false;
+  /**
+   * The live observer page (sessions, rates and latency per tool, errors, refusals, supervisor) at
+   * `path` (default `/observer`). Off by default: it shows who calls what.
+   */
+  observer?: ObserverOptions | boolean;
   /** Serve https; with `clientCa`, clients must present a certificate (its identity is the principal). */
   tls?: TlsOptions;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
@@ -33,6 +51,10 @@ export interface HttpServerHandle {
   readonly handler: HttpHandler;
   /** The request listener, to serve the same endpoint on another listening socket. */
   readonly requestListener: RequestListener;
+  /** The metrics served at the metrics path, if enabled. */
+  readonly metrics: Metrics | undefined;
+  /** The observer page, when enabled (its URL is `url` with the observer's path). */
+  readonly observer: ObserverHandler | undefined;
   /**
    * Graceful drain: stops accepting connections, answers new requests on open ones with 503 and
    * `Connection: close`, lets running requests finish (up to `limits.drainTimeoutMs`), ends streams
@@ -54,8 +76,18 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       ? undefined
       : (options.legacySse ?? { ssePath: '/sse', messagesPath: '/messages' });
   const legacy = legacyPaths ? createLegacySseHandler(mcp, legacyPaths.messagesPath, options) : undefined;
+  const observer = options.observer
+    ? createObserver(mcp, options.observer === true ? {} : options.observer)
+    : undefined;
   const health =
-    options.health === false ? undefined : (options.health ?? { live: '/health', ready: '/ready' });
+    options.health === false ? undefined : (options.health ?? { live: '/healthz', ready: '/readyz' });
+  const metricsPath = options.metrics === false ? undefined : (options.metrics?.path ?? '/metrics');
+  const ownMetrics = metricsPath !== undefined && options.metrics !== false && !options.metrics?.metrics;
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : (options.metrics?.metrics ??
+        createMetrics(mcp, options.metrics?.registry ? { registry: options.metrics.registry } : {}));
   const sockets = new Set<Socket>();
   const requestListener: RequestListener = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
@@ -67,8 +99,13 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       void legacy.message(req, res);
       return;
     }
+    if (observer && pathname?.startsWith(observer.path) && observer.handle(req, res)) return;
     if (health && req.method === 'GET' && (pathname === health.live || pathname === health.ready)) {
       sendHealth(res, mcp.core.supervisor, pathname === health.ready);
+      return;
+    }
+    if (metrics && req.method === 'GET' && pathname === metricsPath) {
+      sendMetrics(res, metrics, mcp);
       return;
     }
     if (pathname !== path) {
@@ -104,12 +141,16 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     server,
     handler,
     requestListener,
+    metrics,
+    observer,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await mcp.close();
+        observer?.close();
         await handler.close();
         await legacy?.close();
+        if (ownMetrics) metrics?.close();
         for (const socket of sockets) socket.destroy();
         await closed;
       })();
@@ -125,6 +166,19 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     },
   };
   return handle;
+}
+
+function sendMetrics(res: ServerResponse, metrics: Metrics, mcp: McpServer): void {
+  metrics.render().then(
+    (text) => {
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+    },
+    (error: unknown) => {
+      mcp.core.diagnostic('metrics scrape failed', error);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable');
+    },
+  );
 }
 
 function sendHealth(res: ServerResponse, supervisor: Supervisor, readiness: boolean): void {

@@ -191,6 +191,7 @@ export type HttpHandler = ((
       request,
       { link, session: undefined, principal, transport: 'http' },
       abort,
+      req.headers,
     );
     if (response) responder.finish(response);
     else if (!res.writableEnded) res.end();

@@ -1,0 +1,114 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RefusedEvent, RestartEvent, SessionEvent, StreamEvent } from '../events.js';
+import { OTHER, transportLabel } from './labels.js';
+import { scrapedMetric } from './scraped-metric.js';
+
+/** Refusal reasons and limits come from erlmcp's own table; the check only guards custom callers. */
+const LABEL_VALUE = /^[\w.]{1,64}$/;
+const bounded = (value: string | undefined) =>
+  value === undefined ? '' : LABEL_VALUE.test(value) ? value : OTHER;
+
+/**
+ * Sessions, streams, refusals and restarts, each fed by its own channel. The active gauges count
+ * opens minus closes seen since metrics began, never below zero: a session opened before
+ * `createMetrics` and closed after must not drive the gauge negative.
+ */
+export class LifecycleMetrics {
+  readonly #sessionsActive: Gauge<string>;
+  readonly #sessionsTotal: Counter<string>;
+  readonly #streamsActive: Gauge<string>;
+  /** Refusals come in floods under overload, when they must stay cheap: plain tallies, read at scrape. */
+  readonly #refused = new Map<string, { labels: Record<string, string>; count: number }>();
+  readonly #restarts: Counter<string>;
+  readonly #openSessions = new Map<string, number>();
+  readonly #openStreams = new Map<string, number>();
+
+  constructor(registry: Registry, prefix: string) {
+    const registers = [registry];
+    this.#sessionsActive = new Gauge({
+      name: `${prefix}sessions_active`,
+      help: '2025-era sessions open now, by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.#sessionsTotal = new Counter({
+      name: `${prefix}sessions_total`,
+      help: '2025-era sessions opened, by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.#streamsActive = new Gauge({
+      name: `${prefix}streams_active`,
+      help: 'Server-to-client streams open now, by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    registry.registerMetric(
+      scrapedMetric(
+        `${prefix}refused_total`,
+        'counter',
+        'Requests and sessions refused by a runtime limit (shed, rate-limited, draining, caps)',
+        () => [...this.#refused.values()].map(({ labels, count }) => ({ labels, value: count })),
+        () => this.#refused.clear(),
+      ),
+    );
+    this.#restarts = new Counter({
+      name: `${prefix}restarts_total`,
+      help: 'Supervised restarts (cluster workers, client upstream connections)',
+      labelNames: ['kind'],
+      registers,
+    });
+  }
+
+  readonly onSessionOpen = (message: unknown): void => {
+    const transport = transportLabel((message as SessionEvent).transport);
+    this.#sessionsTotal.inc({ transport });
+    this.#sessionsActive.set({ transport }, step(this.#openSessions, transport, 1));
+  };
+
+  readonly onSessionClose = (message: unknown): void => {
+    const transport = transportLabel((message as SessionEvent).transport);
+    this.#sessionsActive.set({ transport }, step(this.#openSessions, transport, -1));
+  };
+
+  readonly onStreamOpen = (message: unknown): void => {
+    const transport = transportLabel((message as StreamEvent).transport);
+    this.#streamsActive.set({ transport }, step(this.#openStreams, transport, 1));
+  };
+
+  readonly onStreamClose = (message: unknown): void => {
+    const transport = transportLabel((message as StreamEvent).transport);
+    this.#streamsActive.set({ transport }, step(this.#openStreams, transport, -1));
+  };
+
+  readonly onRefused = (message: unknown): void => {
+    const event = message as RefusedEvent;
+    const key = `${event.reason}\n${event.limit ?? ''}\n${event.transport}`;
+    const tally = this.#refused.get(key);
+    if (tally !== undefined) {
+      tally.count++;
+      return;
+    }
+    const labels = {
+      reason: bounded(event.reason),
+      limit: bounded(event.limit),
+      transport: transportLabel(event.transport),
+    };
+    // Raw values key the map only once bounded: a custom caller's odd values share `_other`.
+    const boundedKey = `${labels.reason}\n${labels.limit}\n${labels.transport}`;
+    const shared = this.#refused.get(boundedKey) ?? { labels, count: 0 };
+    shared.count++;
+    this.#refused.set(boundedKey, shared);
+  };
+
+  readonly onRestart = (message: unknown): void => {
+    const kind = (message as RestartEvent).kind;
+    this.#restarts.inc({ kind: kind === 'worker' || kind === 'upstream' ? kind : OTHER });
+  };
+}
+
+function step(counts: Map<string, number>, key: string, delta: 1 | -1): number {
+  const next = Math.max(0, (counts.get(key) ?? 0) + delta);
+  counts.set(key, next);
+  return next;
+}
