@@ -44,6 +44,15 @@ describe('Prometheus metrics and health over HTTP', () => {
     // The session's sixth request is over its rate limit: refused before any handler runs.
     expect((await callTool(url, session, 'echo', { message: 'hi' })).status).toBe(429);
 
+    // The session's GET stream is open while scraping: one active stream.
+    const stream = await fetch(url, {
+      headers: {
+        accept: 'text/event-stream',
+        'mcp-session-id': session,
+        'mcp-protocol-version': '2025-11-25',
+      },
+    });
+    expect(stream.status).toBe(200);
     const scrape = await fetch(new URL('/metrics', url));
     expect(scrape.status).toBe(200);
     expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -72,6 +81,8 @@ describe('Prometheus metrics and health over HTTP', () => {
     });
     expect(series(samples, 'erlmcp_sessions_active')).toEqual({ 'transport=http': 1 });
     expect(series(samples, 'erlmcp_sessions_total')).toEqual({ 'transport=http': 1 });
+    expect(series(samples, 'erlmcp_streams_active')).toEqual({ 'transport=http': 1 });
+    await stream.body?.cancel();
     expect(series(samples, 'erlmcp_in_flight_requests')).toEqual({ '': 0 });
     expect(text).not.toContain('no-such-tool');
     expect(text).toMatch(/^erlmcp_process_resident_memory_bytes \d+/m);

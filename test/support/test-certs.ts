@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,6 +37,8 @@ function openssl(dir: string, args: string[]): void {
 /** A CA and certificates for server, client, a foreign client and an expired client (EC P-256, fast). */
 export function generateTestCerts(): TestCerts {
   const dir = mkdtempSync(join(tmpdir(), 'erlmcp-certs-'));
+  // Private keys do not outlive the test process.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const key = (name: string) =>
     openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
   const selfSigned = (name: string, cn: string) => {

@@ -32,8 +32,11 @@ export function runPrimary(options: PrimaryOptions): void {
       type: 'erlmcp:routes',
       routes: Object.fromEntries([...routes.values()].map((route) => [route.tag, route.port])),
     };
+    if (stopping) return;
+    // A worker may disconnect between the check and the send: its error goes to the callback, not
+    // to an unhandled 'error' event that would take the primary down.
     for (const worker of Object.values(cluster.workers ?? {}))
-      if (worker?.isConnected()) worker.send(message);
+      if (worker?.isConnected()) worker.send(message, undefined, undefined, () => {});
   };
 
   const fork = () => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { channels, type StreamEvent } from '../../observability/events.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import type { EventStore } from './event-store.js';
 
@@ -64,6 +65,7 @@ export class SseStream {
     });
     this.#keepAlive = setInterval(() => this.#res?.write(SSE_KEEP_ALIVE), this.options.keepAliveMs);
     this.#keepAlive.unref();
+    if (channels.streamOpen.hasSubscribers) channels.streamOpen.publish(this.#streamEvent());
   }
 
   send(message: JsonRpcMessage): void {
@@ -113,8 +115,14 @@ export class SseStream {
   }
 
   #detach(): void {
+    if (this.#res === undefined) return;
     clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;
     this.#res = undefined;
+    if (channels.streamClose.hasSubscribers) channels.streamClose.publish(this.#streamEvent());
+  }
+
+  #streamEvent(): StreamEvent {
+    return { transport: 'http', sessionId: this.options.resumable?.sessionId };
   }
 }
