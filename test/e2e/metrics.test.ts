@@ -82,6 +82,14 @@ describe('Prometheus metrics and health over HTTP', () => {
     expect(series(samples, 'erlmcp_sessions_active')).toEqual({ 'transport=http': 1 });
     expect(series(samples, 'erlmcp_sessions_total')).toEqual({ 'transport=http': 1 });
     expect(series(samples, 'erlmcp_streams_active')).toEqual({ 'transport=http': 1 });
+    const bytes = series(samples, 'erlmcp_bytes_total');
+    expect(Object.keys(bytes).sort()).toEqual([
+      'direction=in,transport=http',
+      'direction=out,transport=http',
+    ]);
+    // Every POST body was read (at least the 8 JSON-RPC messages above, ~60+ bytes each).
+    expect(bytes['direction=in,transport=http']).toBeGreaterThan(8 * 60);
+    expect(bytes['direction=out,transport=http']).toBeGreaterThan(0);
     await stream.body?.cancel();
     expect(series(samples, 'erlmcp_in_flight_requests')).toEqual({ '': 0 });
     expect(text).not.toContain('no-such-tool');

@@ -53,6 +53,7 @@ export function createMetrics(server: McpServer, options: MetricsOptions = {}): 
     [channels.streamClose, lifecycle.onStreamClose],
     [channels.refused, lifecycle.onRefused],
     [channels.restart, lifecycle.onRestart],
+    [channels.bytes, lifecycle.onBytes],
   ];
   for (const [channel, listener] of subscriptions) channel.subscribe(listener);
   let closed = false;
@@ -81,6 +82,7 @@ export const METRIC_NAMES = [
   'streams_active',
   'in_flight_requests',
   'refused_total',
+  'bytes_total',
   'restarts_total',
   'event_loop_delay_seconds',
 ] as const;

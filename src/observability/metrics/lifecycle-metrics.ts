@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { RefusedEvent, RestartEvent, SessionEvent, StreamEvent } from '../events.js';
+import type { BytesEvent, RefusedEvent, RestartEvent, SessionEvent, StreamEvent } from '../events.js';
 import { OTHER, transportLabel } from './labels.js';
 import { scrapedMetric } from './scraped-metric.js';
 
@@ -19,6 +19,7 @@ export class LifecycleMetrics {
   readonly #streamsActive: Gauge<string>;
   /** Refusals come in floods under overload, when they must stay cheap: plain tallies, read at scrape. */
   readonly #refused = new Map<string, { labels: Record<string, string>; count: number }>();
+  readonly #bytes = new Map<string, { labels: Record<string, string>; count: number }>();
   readonly #restarts: Counter<string>;
   readonly #openSessions = new Map<string, number>();
   readonly #openStreams = new Map<string, number>();
@@ -43,6 +44,15 @@ export class LifecycleMetrics {
       labelNames: ['transport'],
       registers,
     });
+    registry.registerMetric(
+      scrapedMetric(
+        `${prefix}bytes_total`,
+        'counter',
+        'Message bytes received (in) and sent (out) per transport (Streamable HTTP bodies)',
+        () => [...this.#bytes.values()].map(({ labels, count }) => ({ labels, value: count })),
+        () => this.#bytes.clear(),
+      ),
+    );
     registry.registerMetric(
       scrapedMetric(
         `${prefix}refused_total`,
@@ -79,6 +89,18 @@ export class LifecycleMetrics {
   readonly onStreamClose = (message: unknown): void => {
     const transport = transportLabel((message as StreamEvent).transport);
     this.#streamsActive.set({ transport }, step(this.#openStreams, transport, -1));
+  };
+
+  readonly onBytes = (message: unknown): void => {
+    const event = message as BytesEvent;
+    const key = `${event.transport}|${event.direction}`;
+    const tally = this.#bytes.get(key);
+    if (tally) tally.count += event.bytes;
+    else
+      this.#bytes.set(key, {
+        labels: { transport: event.transport, direction: event.direction },
+        count: event.bytes,
+      });
   };
 
   readonly onRefused = (message: unknown): void => {

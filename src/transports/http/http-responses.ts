@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { channels } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import type { LimitError } from '../../runtime/limit-errors.js';
@@ -20,9 +21,12 @@ export function sendJson(
   // Large bodies are encoded once (byteLength and end(string) would each walk the text again);
   // small ones stay strings, which node:http writes together with the headers.
   const payload = text.length > LARGE_BODY_CHARS ? Buffer.from(text) : text;
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  if (channels.bytes.hasSubscribers)
+    channels.bytes.publish({ transport: 'http', direction: 'out', bytes: length });
   res.writeHead(status, {
     'content-type': 'application/json',
-    'content-length': typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length,
+    'content-length': length,
     ...headers,
   });
   res.end(payload);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { channels } from '../../observability/events.js';
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -22,7 +23,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('end', () => {
+      if (channels.bytes.hasSubscribers)
+        channels.bytes.publish({ transport: 'http', direction: 'in', bytes: size });
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
     req.once('error', reject);
   });
 }
