@@ -1,3 +1,6 @@
+/** The environment variable through which the primary gives its workers the cluster's secret. */
+export const CLUSTER_SECRET_ENV = 'ERLMCP_CLUSTER_SECRET';
+
 /** IPC between the cluster primary and its workers. */
 export type WorkerMessage =
   /**

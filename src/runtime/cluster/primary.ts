@@ -1,7 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { channels } from '../../observability/events.js';
 import { RestartBudget } from '../restart-budget.js';
-import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 
 export interface PrimaryOptions {
   workers: number;
@@ -24,6 +25,8 @@ export function runPrimary(options: PrimaryOptions): void {
   const budget = new RestartBudget(options.restart?.maxRestarts ?? 5, options.restart?.periodMs ?? 60_000);
   const routes = new Map<Worker, { tag: string; port: number }>();
   let pendingFirst = options.workers;
+  // Lets a worker believe the identity another worker forwards with a proxied request.
+  const secret = randomBytes(16).toString('hex');
   let stopping = false;
   let restarts = 0;
 
@@ -40,7 +43,7 @@ export function runPrimary(options: PrimaryOptions): void {
   };
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [CLUSTER_SECRET_ENV]: secret });
     worker.on('message', (message: unknown) => {
       if (!isMessage<WorkerMessage>(message, 'erlmcp:ready')) return;
       if (message.route) {

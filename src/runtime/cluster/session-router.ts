@@ -1,9 +1,14 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { sendError } from '../../transports/http/http-responses.js';
+import { requestPrincipal } from '../../transports/http/request-headers.js';
 
-/** Marks a request already proxied once, so a stale route can never bounce it around. */
-const FORWARDED = 'x-erlmcp-forwarded';
+/**
+ * Carries the cluster's secret on a proxied request: it marks the request as proxied once (a stale
+ * route can never bounce it around) and vouches for the caller's identity in PRINCIPAL.
+ */
+export const FORWARDED = 'x-erlmcp-forwarded';
+export const PRINCIPAL = 'x-erlmcp-principal';
 
 /**
  * Sends requests for a 2025 session to the worker that holds it. Session ids start with the owning
@@ -14,7 +19,11 @@ export class SessionRouter {
   readonly prefix: string;
   #routes = new Map<string, number>();
 
-  constructor(readonly tag: string) {
+  constructor(
+    readonly tag: string,
+    /** Shared by the cluster's workers (the primary hands it out); never sent to clients. */
+    private readonly secret: string,
+  ) {
     this.prefix = `${tag}.`;
   }
 
@@ -24,20 +33,28 @@ export class SessionRouter {
 
   /** For `HttpTransportOptions.routeSession`: true when the request was taken over. */
   route = (sessionId: string, req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): boolean => {
-    if (sessionId.startsWith(this.prefix) || req.headers[FORWARDED] !== undefined) return false;
+    if (sessionId.startsWith(this.prefix) || req.headers[FORWARDED] === this.secret) return false;
     const tag = sessionId.slice(0, sessionId.indexOf('.'));
     const port = this.#routes.get(tag);
     if (port === undefined) {
       sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found (its worker has stopped)');
       return true;
     }
-    proxy(req, res, port, parsedBody);
+    proxy(req, res, port, parsedBody, this.secret);
     return true;
   };
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, port: number, parsedBody: unknown): void {
-  const headers = { ...req.headers, [FORWARDED]: '1' };
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  parsedBody: unknown,
+  secret: string,
+): void {
+  // The owner sees the connection of this worker, not the client's: the client's TLS identity
+  // travels in a header the owner trusts only with the secret.
+  const headers = { ...req.headers, [FORWARDED]: secret, [PRINCIPAL]: requestPrincipal(req) ?? '' };
   const body = parsedBody === undefined ? undefined : Buffer.from(JSON.stringify(parsedBody));
   if (body) {
     headers['content-length'] = String(body.length);

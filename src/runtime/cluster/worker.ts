@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpTransportOptions } from '../../transports/http/options.js';
+import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
 import type { HttpServerHandle } from '../../transports/http/serve-http.js';
-import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
-import { SessionRouter } from './session-router.js';
+import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
 
 /**
  * Inside a cluster worker: picks the worker's tag, gives `serve` the routing options, then opens the
@@ -15,12 +16,21 @@ export async function runWorker(
     routing: Pick<HttpTransportOptions, 'sessionIdPrefix' | 'routeSession'>,
   ) => Promise<HttpServerHandle>,
 ): Promise<HttpServerHandle> {
-  const router = new SessionRouter(randomBytes(4).toString('hex'));
+  const secret = process.env[CLUSTER_SECRET_ENV] ?? randomBytes(16).toString('hex');
+  const router = new SessionRouter(randomBytes(4).toString('hex'), secret);
   process.on('message', (message: unknown) => {
     if (isMessage<PrimaryMessage>(message, 'erlmcp:routes')) router.setRoutes(message.routes);
   });
   const handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route });
-  const internal = createServer(handle.requestListener);
+  const internal = createServer((req, res) => {
+    // Only a request carrying the cluster's secret is a proxied one; its identity header is believed.
+    if (req.headers[FORWARDED] === secret) {
+      (req as typeof req & { [FORWARDED_PRINCIPAL]?: string })[FORWARDED_PRINCIPAL] = String(
+        req.headers[PRINCIPAL] ?? '',
+      );
+    }
+    handle.requestListener(req, res);
+  });
   await new Promise<void>((resolve) =>
     internal.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolve),
   );

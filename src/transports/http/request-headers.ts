@@ -31,8 +31,16 @@ export function clientIp(req: IncomingMessage): string | undefined {
   return req.socket?.remoteAddress;
 }
 
+/**
+ * Where a cluster worker puts the identity a request arrived with on another worker (set only for
+ * requests that carry the cluster's secret on the private port; '' means anonymous).
+ */
+export const FORWARDED_PRINCIPAL = Symbol('erlmcp.forwardedPrincipal');
+
 /** The mutual-TLS identity of the connection a request came on (https with client certificates). */
 export function requestPrincipal(req: IncomingMessage): string | undefined {
+  const forwarded = (req as IncomingMessage & { [FORWARDED_PRINCIPAL]?: string })[FORWARDED_PRINCIPAL];
+  if (forwarded !== undefined) return forwarded === '' ? undefined : forwarded;
   const socket = req.socket as TLSSocket | undefined;
   return socket?.encrypted ? principalOf(socket) : undefined;
 }
