@@ -7,6 +7,7 @@ import { createServer } from '../../examples/everything.js';
 import { Client } from '../../src/client/client.js';
 import { createLinkedPair } from '../../src/transports/memory/linked-pair.js';
 import { TRANSPORT_KINDS, type TransportKind } from '../support/all-transport-kinds.js';
+import { everythingClientOptions } from '../support/everything-client.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -20,29 +21,7 @@ async function connectOver(versionNegotiation: 'legacy' | 'auto', kind: Transpor
   const opened = await kind.open(server);
   const client = new Client(
     { name: 'erlmcp-test', version: '1.0.0' },
-    {
-      versionNegotiation,
-      tasks: true,
-      capabilities: {
-        sampling: { tools: {} },
-        elicitation: { form: {}, url: {} },
-        roots: { listChanged: true },
-      },
-      sampling: async (params) =>
-        params.tools
-          ? {
-              role: 'assistant',
-              content: [{ type: 'tool_use', id: 'c1', name: 'get_weather', input: {} }],
-              model: 'm',
-              stopReason: 'toolUse',
-            }
-          : { role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'm' },
-      elicitation: async (params) =>
-        params.mode === 'url'
-          ? { action: 'decline' }
-          : { action: 'accept', content: { username: 'ada', email: 'a@b.c', ok: true } },
-      roots: [{ uri: 'file:///w', name: 'w' }],
-    },
+    everythingClientOptions(versionNegotiation),
   );
   await client.connect(opened.transport);
   closers.push(async () => {

@@ -12,6 +12,7 @@ import {
   type WebSocketClientTransportOptions,
   type WebSocketServerHandle,
 } from '../../src/transports/websocket/index.js';
+import { everythingClientOptions } from '../support/everything-client.js';
 import { generateTestCerts, type TestCerts } from '../support/test-certs.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
@@ -70,32 +71,7 @@ function transportFor(
 }
 
 async function connect(handle: WebSocketServerHandle, scheme: Scheme, mode: Mode) {
-  const client = new Client(
-    { name: 'erlmcp-ws-test', version: '1.0.0' },
-    {
-      versionNegotiation: mode,
-      tasks: true,
-      capabilities: {
-        sampling: { tools: {} },
-        elicitation: { form: {}, url: {} },
-        roots: { listChanged: true },
-      },
-      sampling: async (params) =>
-        params.tools
-          ? {
-              role: 'assistant',
-              content: [{ type: 'tool_use', id: 'c1', name: 'get_weather', input: {} }],
-              model: 'm',
-              stopReason: 'toolUse',
-            }
-          : { role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'm' },
-      elicitation: async (params) =>
-        params.mode === 'url'
-          ? { action: 'decline' }
-          : { action: 'accept', content: { username: 'ada', email: 'a@b.c', ok: true } },
-      roots: [{ uri: 'file:///w', name: 'w' }],
-    },
-  );
+  const client = new Client({ name: 'erlmcp-ws-test', version: '1.0.0' }, everythingClientOptions(mode));
   await client.connect(transportFor(handle, scheme));
   closers.push(() => client.close());
   return client;

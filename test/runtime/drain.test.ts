@@ -1,9 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CliServer,
   MODERN_HEADERS,
   modernToolCall,
+  postOnFreshConnection,
   type Reply,
   startCli,
 } from '../support/cli-process.js';
@@ -13,22 +13,10 @@ const FIXTURE = 'test/fixtures/slow-server.mjs';
 
 /** One POST on its own connection; resolves with status and parsed body, or the socket error. */
 function post(url: string, body: string): Promise<{ status: number; body: Reply } | { error: string }> {
-  return new Promise((resolve) => {
-    const req = httpRequest(url, {
-      method: 'POST',
-      headers: { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'sleep' },
-      agent: false,
-    });
-    req.once('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Reply }));
-    });
-    req.once('error', (error) => resolve({ error: error.message }));
-    req.end(body);
-  });
+  const headers = { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'sleep' };
+  return postOnFreshConnection(url, headers, body).catch((error: NodeJS.ErrnoException) => ({
+    error: error.code ?? error.message,
+  }));
 }
 
 describe('graceful drain on SIGTERM', () => {

@@ -1,41 +1,18 @@
-import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliServer, type Reply, startCli } from '../support/cli-process.js';
+import { type CliServer, postOnFreshConnection, startCli } from '../support/cli-process.js';
 import { testCerts } from '../support/transport-kinds.js';
 import { waitUntil } from '../support/wait.js';
 
 /** A POST on a fresh TLS connection with the test client certificate: any worker may take it. */
-function post(url: string, headers: Record<string, string>, body: unknown) {
+async function post(url: string, headers: Record<string, string>, body: unknown) {
   const c = testCerts();
-  return new Promise<{ status: number; session: string | undefined; body: Reply }>((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      agent: false,
-      ca: c.read(c.ca),
-      cert: c.read(c.clientCert),
-      key: c.read(c.clientKey),
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        ...headers,
-      },
-    });
-    req.once('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.once('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          session: res.headers['mcp-session-id'] as string | undefined,
-          body: (text ? JSON.parse(text) : {}) as Reply,
-        }),
-      );
-    });
-    req.once('error', reject);
-    req.end(JSON.stringify(body));
-  });
+  const answer = await postOnFreshConnection(
+    url,
+    { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    JSON.stringify(body),
+    { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+  );
+  return { ...answer, session: answer.headers['mcp-session-id'] as string | undefined };
 }
 
 describe('erlmcp serve --workers with mutual TLS', () => {

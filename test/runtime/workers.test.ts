@@ -1,10 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CliServer,
   MODERN_HEADERS,
   modernToolCall,
-  type Reply,
+  postOnFreshConnection,
   startCli,
 } from '../support/cli-process.js';
 import { waitUntil } from '../support/wait.js';
@@ -17,26 +16,8 @@ const LEGACY_HEADERS = {
 };
 
 /** A POST on a fresh connection, so the cluster may hand it to any worker. */
-function post(url: string, headers: Record<string, string>, body: unknown) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: Reply }>((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers, agent: false });
-    req.once('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.once('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: (text ? JSON.parse(text) : {}) as Reply,
-        }),
-      );
-    });
-    req.once('error', reject);
-    req.end(typeof body === 'string' ? body : JSON.stringify(body));
-  });
-}
+const post = (url: string, headers: Record<string, string>, body: unknown) =>
+  postOnFreshConnection(url, headers, typeof body === 'string' ? body : JSON.stringify(body));
 
 const readyPids = (server: CliServer) =>
   [...server.stderr().matchAll(/worker (\d+) ready/g)].map((match) => Number(match[1]));

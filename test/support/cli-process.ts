@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from './wait.js';
 
@@ -71,4 +73,35 @@ export function modernToolCall(id: number, name: string, args: Record<string, un
 export interface Reply {
   result?: { content: { text: string }[] };
   error?: { code: number; message: string; data?: { reason?: string } };
+}
+
+/**
+ * One POST on a fresh connection (`agent: false`), so a cluster may hand it to any worker; `tls`
+ * adds the CA and client certificate for https. Rejects with the socket or TLS error.
+ */
+export function postOnFreshConnection(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Reply }> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers, agent: false, ...tls });
+    req.once('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.once('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: (text ? JSON.parse(text) : {}) as Reply,
+        }),
+      );
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
 }
