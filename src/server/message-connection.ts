@@ -18,7 +18,7 @@ import type { FrameError, Transport } from '../transports/transport.js';
 import type { ServerCore, SessionHandle } from './core.js';
 import type { LegacySession, PeerLink } from './exchange.js';
 import { openLegacySession } from './open-session.js';
-import { RequestCancelled, runRequest } from './request-runner.js';
+import { RequestCancelled, serveRequest } from './request-runner.js';
 
 /**
  * Serves MCP over one message-stream transport (stdio, in-memory, WebSocket, TCP): both eras on the
@@ -124,12 +124,11 @@ export class MessageConnection {
     }
     const abort = new LazyAbort();
     this.#inFlight.set(request.id, abort);
-    runRequest(
+    serveRequest(
       this.core,
       request,
       { link: this.#link, session: this.#session, principal: this.principal, transport: this.transport.kind },
       abort,
-    ).then(
       (response) => {
         this.#inFlight.delete(request.id);
         const notified = this.#notified.delete(request.id);
@@ -139,11 +138,6 @@ export class MessageConnection {
         // for the response keeps them apart.
         if (notified) setImmediate(() => this.#send(response));
         else this.#send(response);
-      },
-      (error: unknown) => {
-        this.#inFlight.delete(request.id);
-        this.#notified.delete(request.id);
-        this.core.diagnostic('request runner failed', error);
       },
     );
   }

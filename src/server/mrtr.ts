@@ -2,9 +2,9 @@ import { ErlmcpError, invalidParams } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import type { ServerCore } from './core.js';
 import type { Exchange } from './exchange.js';
+import type { MaybePromise, Result } from './handlers/handler-types.js';
 import { type InputChannel, LinkInputChannel, ReplayInputChannel } from './input-channel.js';
-
-type Result = Record<string, unknown>;
+import type { RequestBinding } from './request-state.js';
 
 /**
  * Runs a handler that may ask the client for input (tools/call, prompts/get, resources/read).
@@ -12,11 +12,11 @@ type Result = Record<string, unknown>;
  * back in the signed `requestState` plus `inputResponses`; unanswered inputs end the round with an
  * `InputRequiredResult`.
  */
-export async function runWithInputs(
+export function runWithInputs(
   core: ServerCore,
   exchange: Exchange,
-  run: (input: InputChannel) => Promise<Result>,
-): Promise<Result> {
+  run: (input: InputChannel) => MaybePromise<Result>,
+): MaybePromise<Result> {
   if (exchange.era === 'legacy') {
     return run(new LinkInputChannel(exchange.link, exchange, core.inputTimeoutMs));
   }
@@ -34,12 +34,51 @@ export async function runWithInputs(
     }
   }
   const channel = new ReplayInputChannel(answers);
+  // Synchronous handlers stay synchronous: no promise on the common path.
+  let outcome: MaybePromise<Result>;
   try {
-    const result = await run(channel);
-    if (!channel.hasPending) return result;
+    outcome = run(channel);
   } catch (error) {
-    if (!channel.hasPending) throw error;
+    return roundFailed(core, channel, answers, binding, error);
   }
+  if (outcome instanceof Promise) {
+    return outcome.then(
+      (result) => roundEnded(core, channel, answers, binding, result),
+      (error: unknown) => roundFailed(core, channel, answers, binding, error),
+    );
+  }
+  return roundEnded(core, channel, answers, binding, outcome);
+}
+
+function roundEnded(
+  core: ServerCore,
+  channel: ReplayInputChannel,
+  answers: Record<string, unknown>,
+  binding: RequestBinding,
+  result: Result,
+): Result {
+  return channel.hasPending ? inputRequired(core, channel, answers, binding) : result;
+}
+
+/** A handler that asked for input may throw once it sees none: the input requests win then. */
+function roundFailed(
+  core: ServerCore,
+  channel: ReplayInputChannel,
+  answers: Record<string, unknown>,
+  binding: RequestBinding,
+  error: unknown,
+): Result {
+  if (!channel.hasPending) throw error;
+  return inputRequired(core, channel, answers, binding);
+}
+
+/** The round ended with input requests unanswered: hand them to the client with the sealed state. */
+function inputRequired(
+  core: ServerCore,
+  channel: ReplayInputChannel,
+  answers: Record<string, unknown>,
+  binding: RequestBinding,
+): Result {
   const rounds = Object.keys(answers).length;
   if (rounds >= core.maxInputRounds) {
     throw new ErlmcpError(

@@ -20,7 +20,7 @@ import { supportsFeature } from '../protocol/revisions.js';
 import { missingCapability } from './context.js';
 import type { ServerCore } from './core.js';
 import type { Exchange } from './exchange.js';
-import type { Result } from './handlers/handler-types.js';
+import type { MaybePromise, Result } from './handlers/handler-types.js';
 import {
   CACHEABLE_METHODS,
   LEGACY_METHODS,
@@ -49,78 +49,110 @@ export function runRequest(
   abort: LazyAbort,
   headers?: HeaderCarrier,
 ): Promise<JsonRpcResponse | undefined> {
-  return new Promise((resolve) => {
-    const startedAt = Date.now();
-    // Observability: built only when someone listens (diagnostics_channel subscribers).
-    const event =
-      channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
-        ? startEvent(request, incoming, headers)
-        : undefined;
-    let deadline: Deadline | undefined;
-    let settled = false;
-    const finish = (response: JsonRpcResponse | undefined) => {
-      if (settled) return;
-      settled = true;
-      release();
-      if (deadline !== undefined) core.deadlines.remove(deadline);
-      const delivered = abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response;
-      if (event) endEvent(event, delivered);
-      resolve(delivered);
-    };
-    const onTimeout = () => {
-      const message = `Request timed out after ${Date.now() - startedAt} ms`;
-      abort.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', message));
-      finish(
-        errorResponse(request.id, { code: ErrorCode.InternalError, message, data: { reason: 'timeout' } }),
-      );
-    };
-    // Progress moves the deadline to now + timeout, never past the hard maximum.
-    const touch = () => {
-      if (deadline !== undefined) {
-        core.deadlines.update(
-          deadline,
-          Math.min(Date.now() + core.requestTimeoutMs, startedAt + core.maxRequestTimeoutMs),
-        );
-      }
-    };
-    // A drain past its deadline ends the request with the supervisor's error, whatever the handler does.
-    const release = core.supervisor.enter((error) => {
-      abort.abort(error);
-      finish(errorResponse(request.id, error.toJson()));
-    });
-    const fail = (error: unknown) => {
-      if (!(error instanceof McpError)) reportUnexpected(core, request, error);
-      finish(errorResponse(request.id, toWireError(error)));
-    };
+  return new Promise((resolve) => serveRequest(core, request, incoming, abort, resolve, headers));
+}
+
+/**
+ * `runRequest` with a callback, for transports' hot paths: a handler that answers synchronously is
+ * answered before this returns, with no promise, timer or supervisor entry (nothing can interrupt
+ * it); only a pending handler gets its deadline and an entry the supervisor can end on drain.
+ */
+export function serveRequest(
+  core: ServerCore,
+  request: JsonRpcRequest,
+  incoming: Incoming,
+  abort: LazyAbort,
+  done: (response: JsonRpcResponse | undefined) => void,
+  headers?: HeaderCarrier,
+): void {
+  const startedAt = Date.now();
+  // Observability: built only when someone listens (diagnostics_channel subscribers).
+  const event =
+    channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
+      ? startEvent(request, incoming, headers)
+      : undefined;
+  let deadline: Deadline | undefined;
+  let release: (() => void) | undefined;
+  let settled = false;
+  const finish = (response: JsonRpcResponse | undefined) => {
+    if (settled) return;
+    settled = true;
+    release?.();
+    if (deadline !== undefined) core.deadlines.remove(deadline);
+    const delivered = abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response;
+    if (event) endEvent(event, delivered);
     try {
-      const exchange = resolveExchange(request, incoming, abort, touch);
-      if (event) {
-        event.era = exchange.era;
-        event.protocolVersion = exchange.protocolVersion;
-      }
-      const handler = lookup(core, exchange);
-      if (!LONG_LIVED_METHODS.has(exchange.method)) {
-        deadline = core.deadlines.add(
-          startedAt + Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs),
-          onTimeout,
-        );
-      }
-      // A tracer runs the handler inside the request's span; otherwise a plain call.
-      const scope = handlerScope.current;
-      const outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);
-      const succeed = (result: Result) =>
-        finish(
-          resultResponse(
-            request.id,
-            exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
-          ),
-        );
-      if (outcome instanceof Promise) outcome.then(succeed, fail);
-      else succeed(outcome);
+      done(delivered);
     } catch (error) {
-      fail(error);
+      // The transport failed to deliver: reported, never an unhandled rejection of the handler's promise.
+      core.diagnostic(`delivering the response to ${request.method} failed`, error);
     }
+  };
+  // Progress moves the deadline to now + timeout, never past the hard maximum.
+  const touch = () => {
+    if (deadline !== undefined) {
+      core.deadlines.update(
+        deadline,
+        Math.min(Date.now() + core.requestTimeoutMs, startedAt + core.maxRequestTimeoutMs),
+      );
+    }
+  };
+  const fail = (error: unknown) => {
+    if (!(error instanceof McpError)) reportUnexpected(core, request, error);
+    finish(errorResponse(request.id, toWireError(error)));
+  };
+  let outcome: MaybePromise<Result>;
+  let exchange: Exchange;
+  try {
+    exchange = resolveExchange(request, incoming, abort, touch);
+    if (event) {
+      event.era = exchange.era;
+      event.protocolVersion = exchange.protocolVersion;
+    }
+    const handler = lookup(core, exchange);
+    // A tracer runs the handler inside the request's span; otherwise a plain call.
+    const scope = handlerScope.current;
+    outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  const succeed = (result: Result) => {
+    let response: JsonRpcResponse;
+    try {
+      response = resultResponse(
+        request.id,
+        exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
+      );
+    } catch (error) {
+      // A handler that resolved to something that is not a result object.
+      fail(error);
+      return;
+    }
+    finish(response);
+  };
+  if (!(outcome instanceof Promise)) {
+    succeed(outcome);
+    return;
+  }
+  if (!LONG_LIVED_METHODS.has(exchange.method)) {
+    deadline = core.deadlines.add(
+      startedAt + Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs),
+      () => {
+        const message = `Request timed out after ${Date.now() - startedAt} ms`;
+        abort.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', message));
+        finish(
+          errorResponse(request.id, { code: ErrorCode.InternalError, message, data: { reason: 'timeout' } }),
+        );
+      },
+    );
+  }
+  // A drain past its deadline ends the request with the supervisor's error, whatever the handler does.
+  release = core.supervisor.enter((error) => {
+    abort.abort(error);
+    finish(errorResponse(request.id, error.toJson()));
   });
+  outcome.then(succeed, fail);
 }
 
 function lookup(core: ServerCore, exchange: Exchange) {

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { TASKS_EXTENSION } from '../../protocol/meta-keys.js';
 import { supportsFeature } from '../../protocol/revisions.js';
 import type { CallToolResult } from '../../protocol/types.js';
-import { formatIssues } from '../../schema/index.js';
+import { formatIssues, type ValidationResult } from '../../schema/index.js';
 import { HandlerContext, missingCapability } from '../context.js';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../exchange.js';
@@ -13,14 +13,14 @@ import { runWithInputs } from '../mrtr.js';
 import { paginate } from '../pagination.js';
 import type { ToolEntry } from '../registry.js';
 import { startToolTask } from '../tasks/task-handlers.js';
-import type { Result } from './handler-types.js';
+import type { MaybePromise, Result } from './handler-types.js';
 
 export function listTools(core: ServerCore, exchange: Exchange): Result {
   const { page, nextCursor } = paginate(core.registry.toolList(), exchange.params.cursor, core.pageSize);
   return nextCursor === undefined ? { tools: page } : { tools: page, nextCursor };
 }
 
-export async function callTool(core: ServerCore, exchange: Exchange): Promise<Result> {
+export function callTool(core: ServerCore, exchange: Exchange): MaybePromise<Result> {
   const { name } = exchange.params;
   if (typeof name !== 'string') throw invalidParams('params.name must be a string');
   const tool = core.registry.tools.get(name);
@@ -52,20 +52,7 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
     );
   }
   if (exchange.era === 'modern' && taskSupport !== 'forbidden' && core.modernTasksEnabled(exchange)) {
-    if (tool.config.prepare) {
-      // Input first, in the request (MRTR); the task starts once `prepare` has everything it asked for.
-      const prepared = await runWithInputs(core, exchange, async (input) => ({
-        prepared: await tool.config.prepare?.(args as never, new HandlerContext(exchange, input)),
-      }));
-      if (prepared.resultType === 'input_required') return prepared;
-      const extras = prepared.prepared as Record<string, unknown>;
-      return startToolTask(
-        core,
-        exchange,
-        (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input, extras),
-        undefined,
-      );
-    }
+    if (tool.config.prepare) return prepareToolTask(core, exchange, tool, args);
     return startToolTask(
       core,
       exchange,
@@ -76,68 +63,133 @@ export async function callTool(core: ServerCore, exchange: Exchange): Promise<Re
   return runWithInputs(core, exchange, (input) => executeTool(exchange, tool, args, input));
 }
 
+/** Input first, in the request (MRTR); the 2026 task starts once `prepare` has everything it asked for. */
+async function prepareToolTask(
+  core: ServerCore,
+  exchange: Exchange,
+  tool: ToolEntry,
+  args: Record<string, unknown>,
+): Promise<Result> {
+  const prepared = await runWithInputs(core, exchange, async (input) => ({
+    prepared: await tool.config.prepare?.(args as never, new HandlerContext(exchange, input)),
+  }));
+  if (prepared.resultType === 'input_required') return prepared;
+  const extras = prepared.prepared as Record<string, unknown>;
+  return startToolTask(
+    core,
+    exchange,
+    (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input, extras),
+    undefined,
+  );
+}
+
 /**
  * Validates arguments, runs the handler, checks structured output. A handler that throws gives an
  * `isError` result (the model can read it); protocol errors and input requests propagate.
  */
-async function executeTool(
+function executeTool(
   exchange: Exchange,
   tool: ToolEntry,
   args: Record<string, unknown>,
   input: InputChannel,
   /** What `prepare` already produced (2026 tasks); otherwise `prepare` runs here first. */
   prepared?: Record<string, unknown>,
-): Promise<Result> {
+): MaybePromise<Result> {
+  // ajv and the common Standard Schemas validate synchronously: no promise then, nor for a
+  // synchronous handler (each promise costs, and more so under an async context manager).
   const validated = tool.input.validate(args);
-  // ajv and the common Standard Schemas validate synchronously: skip the microtask then.
-  const parsed = validated instanceof Promise ? await validated : validated;
+  if (validated instanceof Promise)
+    return validated.then((parsed) => runTool(exchange, tool, parsed, input, prepared));
+  return runTool(exchange, tool, validated, input, prepared);
+}
+
+function runTool(
+  exchange: Exchange,
+  tool: ToolEntry,
+  parsed: ValidationResult<unknown>,
+  input: InputChannel,
+  prepared: Record<string, unknown> | undefined,
+): MaybePromise<Result> {
   if (!parsed.ok) {
     return errorResult(`Invalid arguments for tool ${tool.wire.name}: ${formatIssues(parsed.issues)}`);
   }
   const ctx = new HandlerContext(exchange, input);
-  let result: CallToolResult;
+  const value = parsed.value as Record<string, unknown>;
+  if (prepared === undefined && tool.config.prepare) return prepareAndRun(tool, value, ctx);
+  let returned: ReturnType<ToolEntry['config']['handler']>;
   try {
-    let value = parsed.value as Record<string, unknown>;
-    const extras =
-      prepared ?? (tool.config.prepare ? await tool.config.prepare(value as never, ctx) : undefined);
-    if (extras) value = { ...value, ...extras };
-    const pending = tool.config.handler(value as never, ctx);
-    const returned = pending instanceof Promise ? await pending : pending;
-    result = typeof returned === 'string' ? { content: [{ type: 'text', text: returned }] } : returned;
+    returned = tool.config.handler((prepared ? { ...value, ...prepared } : value) as never, ctx);
   } catch (error) {
-    if (error instanceof McpError || error instanceof InputRequiredSignal) throw error;
-    if (
-      error instanceof ErlmcpError &&
-      (error.code === 'ERR_REQUEST_CANCELLED' || error.code === 'ERR_REQUEST_TIMEOUT')
-    )
-      throw error;
-    return errorResult(error instanceof Error ? error.message : String(error));
+    return toolFailure(error);
   }
+  if (returned instanceof Promise)
+    return returned.then((settled) => checkToolResult(tool, settled), toolFailure);
+  return checkToolResult(tool, returned);
+}
+
+async function prepareAndRun(
+  tool: ToolEntry,
+  value: Record<string, unknown>,
+  ctx: HandlerContext,
+): Promise<Result> {
+  let returned: Awaited<ReturnType<ToolEntry['config']['handler']>>;
+  try {
+    const extras = await tool.config.prepare?.(value as never, ctx);
+    returned = await tool.config.handler((extras ? { ...value, ...extras } : value) as never, ctx);
+  } catch (error) {
+    return toolFailure(error);
+  }
+  return checkToolResult(tool, returned);
+}
+
+/**
+ * A handler that throws gives an `isError` result the model can read; protocol errors, input
+ * requests, cancellation and timeouts propagate.
+ */
+function toolFailure(error: unknown): Result {
+  if (error instanceof McpError || error instanceof InputRequiredSignal) throw error;
+  if (
+    error instanceof ErlmcpError &&
+    (error.code === 'ERR_REQUEST_CANCELLED' || error.code === 'ERR_REQUEST_TIMEOUT')
+  )
+    throw error;
+  return errorResult(error instanceof Error ? error.message : String(error));
+}
+
+/** The result's shape, and its structured content against the output schema. */
+function checkToolResult(tool: ToolEntry, returned: string | CallToolResult): MaybePromise<Result> {
+  const result: CallToolResult =
+    typeof returned === 'string' ? { content: [{ type: 'text', text: returned }] } : returned;
   if (!isPlainRecord(result) || !Array.isArray(result.content)) {
     throw new McpError(
       ErrorCode.InternalError,
       `Tool ${tool.wire.name} returned an invalid result (content must be an array)`,
     );
   }
-  if (tool.output && !result.isError) {
-    if (result.structuredContent === undefined) {
+  if (!tool.output || result.isError) return mirrorStructured(result);
+  if (result.structuredContent === undefined) {
+    throw new McpError(
+      ErrorCode.InternalError,
+      `Tool ${tool.wire.name} has an outputSchema but returned no structuredContent`,
+    );
+  }
+  const checked = tool.output.validate(result.structuredContent);
+  const verdict = (outcome: ValidationResult<unknown>) => {
+    if (!outcome.ok) {
       throw new McpError(
         ErrorCode.InternalError,
-        `Tool ${tool.wire.name} has an outputSchema but returned no structuredContent`,
+        `Tool ${tool.wire.name} returned structuredContent that does not match its outputSchema: ${formatIssues(outcome.issues)}`,
       );
     }
-    const checked = await tool.output.validate(result.structuredContent);
-    if (!checked.ok) {
-      throw new McpError(
-        ErrorCode.InternalError,
-        `Tool ${tool.wire.name} returned structuredContent that does not match its outputSchema: ${formatIssues(checked.issues)}`,
-      );
-    }
-  }
-  if (result.structuredContent !== undefined && result.content.length === 0) {
-    // Older clients read only `content`: mirror the structured result as text.
-    result = { ...result, content: [{ type: 'text', text: JSON.stringify(result.structuredContent) }] };
-  }
+    return mirrorStructured(result);
+  };
+  return checked instanceof Promise ? checked.then(verdict) : verdict(checked);
+}
+
+/** Older clients read only `content`: a structured result with no content is mirrored as text. */
+function mirrorStructured(result: CallToolResult): Result {
+  if (result.structuredContent !== undefined && result.content.length === 0)
+    return { ...result, content: [{ type: 'text', text: JSON.stringify(result.structuredContent) }] };
   return result as Result;
 }
 

@@ -16,7 +16,10 @@ interface RunningTask {
   done: Promise<void>;
 }
 
-export type TaskBody = (signal: AbortSignal, input: InputChannel) => Promise<Record<string, unknown>>;
+export type TaskBody = (
+  signal: AbortSignal,
+  input: InputChannel,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /**
  * Runs task-augmented requests in the background of this process and keeps their state in a

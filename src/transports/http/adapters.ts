@@ -24,12 +24,13 @@ export function expressHandler(
   close(): Promise<void>;
 } {
   const handler = createStreamableHttpHandler(server, options);
-  const middleware = (req: ExpressLikeRequest, res: ServerResponse, next: (error?: unknown) => void) => {
+  const middleware = (req: ExpressLikeRequest, res: ServerResponse, _next: (error?: unknown) => void) => {
     const parsed =
       req.body !== undefined && typeof req.body === 'object' && !Buffer.isBuffer(req.body)
         ? req.body
         : undefined;
-    handler(req, res, parsed).catch(next);
+    // Failures inside erlmcp are answered (500) and reported by the handler, not passed to `next`.
+    void handler(req, res, parsed);
   };
   return Object.assign(middleware, { close: () => handler.close() });
 }

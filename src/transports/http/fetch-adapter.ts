@@ -128,10 +128,7 @@ export function fetchHandler(
     const res = new ResponseWriter();
     request.signal?.addEventListener('abort', () => res.destroy(), { once: true });
     // Not awaited: an SSE response is returned as soon as its status is written, then streams.
-    handler(req as unknown as IncomingMessage, res as unknown as ServerResponse, parsed).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
+    void handler(req as unknown as IncomingMessage, res as unknown as ServerResponse, parsed);
     return res.response;
   };
   return Object.assign(handle, { close: () => handler.close() });

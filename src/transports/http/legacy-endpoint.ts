@@ -17,7 +17,7 @@ import { draining, tooManyStreams } from '../../runtime/limit-errors.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';
-import { RequestCancelled, runRequest } from '../../server/request-runner.js';
+import { RequestCancelled, runRequest, serveRequest } from '../../server/request-runner.js';
 import { MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
@@ -27,8 +27,16 @@ import { RequestResponder } from './request-responder.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export interface LegacyEndpoint {
-  /** A 2025 POST: initialize, a message for a session, or a 2025-03-26 batch. */
-  post(req: IncomingMessage, res: ServerResponse, message: JsonRpcMessage): Promise<void>;
+  /**
+   * A 2025 POST: initialize, or a message for a session. Answered through callbacks; `failed` is
+   * told of an error inside erlmcp after this returned.
+   */
+  post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    message: JsonRpcMessage,
+    failed: (res: ServerResponse, error: unknown) => void,
+  ): void;
   batch(req: IncomingMessage, res: ServerResponse, batch: unknown[]): Promise<void>;
   /** GET: the session's stream, or a resumption after Last-Event-ID. */
   get(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -71,11 +79,12 @@ export function createLegacyEndpoint(
     store.forget(session.id);
   }
 
-  async function handleLegacy(
+  function handleLegacy(
     req: IncomingMessage,
     res: ServerResponse,
     message: JsonRpcMessage,
-  ): Promise<void> {
+    failed: (res: ServerResponse, error: unknown) => void,
+  ): void {
     const sessionHeader = header(req, 'mcp-session-id');
     if ('method' in message && message.method === 'initialize' && 'id' in message) {
       if (sessionHeader !== undefined) {
@@ -134,7 +143,7 @@ export function createLegacyEndpoint(
       sendRefusal(res, refusal, message.id);
       return;
     }
-    await runLegacyRequest(session, res, message as JsonRpcRequest, principal);
+    runLegacyRequest(session, res, message as JsonRpcRequest, principal, failed);
   }
 
   /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
@@ -223,12 +232,13 @@ export function createLegacyEndpoint(
     }
   }
 
-  async function runLegacyRequest(
+  function runLegacyRequest(
     session: HttpSession,
     res: ServerResponse,
     request: JsonRpcRequest,
     principal: string | undefined,
-  ): Promise<void> {
+    failed: (res: ServerResponse, error: unknown) => void,
+  ): void {
     if (session.inFlight.has(request.id)) {
       sendJson(
         res,
@@ -270,20 +280,24 @@ export function createLegacyEndpoint(
       },
       closeStream: () => responder.disconnect(),
     };
-    try {
-      const response = await runRequest(
-        core,
-        request,
-        { link, session: session.record, principal, transport: 'http' },
-        abort,
-      );
-      if (response) responder.finish(response);
-      else if (!res.headersSent) res.writeHead(204).end();
-    } finally {
-      session.inFlight.delete(request.id);
-      if (responder.stream) session.streams.delete(responder.stream.id);
-      session.touch();
-    }
+    serveRequest(
+      core,
+      request,
+      { link, session: session.record, principal, transport: 'http' },
+      abort,
+      (response) => {
+        try {
+          if (response) responder.finish(response);
+          else if (!res.headersSent) res.writeHead(204).end();
+        } catch (error) {
+          failed(res, error);
+        } finally {
+          session.inFlight.delete(request.id);
+          if (responder.stream) session.streams.delete(responder.stream.id);
+          session.touch();
+        }
+      },
+    );
   }
 
   /**

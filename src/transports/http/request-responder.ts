@@ -3,6 +3,8 @@ import type { JsonRpcMessage, JsonRpcResponse } from '../../jsonrpc/message.js';
 import { sendJson, statusForError } from './http-responses.js';
 import type { SseStream } from './sse-stream.js';
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 export type ResponseMode = 'auto' | 'json' | 'sse';
 
 /**
@@ -17,7 +19,7 @@ export class RequestResponder {
     private readonly res: ServerResponse,
     private readonly mode: ResponseMode,
     private readonly makeStream: () => SseStream,
-    private readonly headers: Record<string, string> = {},
+    private readonly headers: Readonly<Record<string, string>> = NO_HEADERS,
     /** 2026 maps JSON-RPC errors to HTTP statuses; 2025 answers 200. */
     private readonly mapErrorStatus = false,
   ) {}

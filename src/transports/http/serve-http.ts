@@ -112,11 +112,8 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
     }
-    handler(req, res).catch((error: unknown) => {
-      mcp.core.diagnostic('HTTP request failed', error);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.end();
-    });
+    // Never rejects: failures inside are answered with 500 by the handler itself.
+    void handler(req, res);
   };
   const tls = options.tls;
   const server = tls

@@ -2,16 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidParams, type McpError } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
-import { classify, type JsonRpcMessage, type JsonRpcRequest } from '../../jsonrpc/message.js';
+import {
+  classify,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+} from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { PeerLink } from '../../server/exchange.js';
 import type { McpServer } from '../../server/mcp-server.js';
-import { RequestCancelled, runRequest } from '../../server/request-runner.js';
+import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
 import { sendError, sendRefusal } from './http-responses.js';
 import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { BodyTooLargeError, receiveBody } from './read-body.js';
 import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
 import { RequestResponder } from './request-responder.js';
 import { SseStream } from './sse-stream.js';
@@ -25,11 +30,19 @@ export type HttpHandler = ((
   close(): Promise<void>;
 };
 
+/** What the handler returns: requests are served through callbacks, not one promise each. */
+const DISPATCHED: Promise<void> = Promise.resolve();
+
 /**
  * The Streamable HTTP endpoint for both eras, on plain `node:http` objects (the fast path):
  * 2026 requests are served statelessly; `initialize` opens a 2025 session (`Mcp-Session-Id`) with its
  * GET stream, DELETE, and `Last-Event-ID` resumption.
- */ export function createStreamableHttpHandler(
+ *
+ * The returned promise resolves once the request is dispatched, not when it is answered. A failure
+ * inside erlmcp is answered with 500 (or ends a started response) and reported to the server's
+ * diagnostics; a synchronous tool's request is read, run and answered with no promise at all.
+ */
+export function createStreamableHttpHandler(
   server: McpServer,
   options: HttpTransportOptions = {},
 ): HttpHandler {
@@ -42,7 +55,36 @@ export type HttpHandler = ((
   };
   const legacy = createLegacyEndpoint(core, options, streamLimits);
 
-  const handler = (async (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => {
+  const handler = ((req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => {
+    try {
+      route(req, res, parsedBody);
+    } catch (error) {
+      failed(res, error);
+    }
+    return DISPATCHED;
+  }) as HttpHandler;
+
+  core.supervisor.start();
+  let closed = false;
+  handler.close = async () => {
+    if (closed) return;
+    closed = true;
+    legacy.close(core.supervisor.draining ? streamLimits.retryMs : undefined);
+    core.supervisor.stop();
+  };
+
+  function failed(res: ServerResponse, error: unknown): void {
+    core.diagnostic('HTTP request failed', error);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.end();
+  }
+
+  /** Follows a request that continues asynchronously, so its failure is answered too. */
+  function follow(res: ServerResponse, pending: Promise<void> | void): void {
+    if (pending) pending.catch((error: unknown) => failed(res, error));
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
     if (!isAllowedHost(req.headers.host, options.allowedHosts)) {
       sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host not allowed');
       return;
@@ -55,26 +97,20 @@ export type HttpHandler = ((
     if (sessionId && options.routeSession?.(sessionId, req, res, parsedBody)) return;
     switch (req.method) {
       case 'POST':
-        return handlePost(req, res, parsedBody);
+        handlePost(req, res, parsedBody);
+        return;
       case 'GET':
-        return legacy.get(req, res);
+        follow(res, legacy.get(req, res));
+        return;
       case 'DELETE':
-        return legacy.delete(req, res);
+        follow(res, legacy.delete(req, res));
+        return;
       default:
         res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
     }
-  }) as HttpHandler;
+  }
 
-  core.supervisor.start();
-  let closed = false;
-  handler.close = async () => {
-    if (closed) return;
-    closed = true;
-    legacy.close(core.supervisor.draining ? streamLimits.retryMs : undefined);
-    core.supervisor.stop();
-  };
-
-  async function handlePost(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
+  function handlePost(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
     const accept = String(req.headers.accept ?? '');
     if (!acceptsBoth(accept)) {
       sendError(
@@ -85,8 +121,11 @@ export type HttpHandler = ((
       );
       return;
     }
+    if (parsedBody !== undefined) {
+      handleMessage(req, res, parsedBody);
+      return;
+    }
     if (
-      parsedBody === undefined &&
       !String(req.headers['content-type'] ?? '')
         .toLowerCase()
         .startsWith('application/json')
@@ -99,26 +138,31 @@ export type HttpHandler = ((
       );
       return;
     }
-    let value = parsedBody;
-    if (value === undefined) {
-      let body: Buffer;
-      try {
-        body = await readBody(req, maxBodyBytes);
-      } catch (error) {
+    receiveBody(req, maxBodyBytes, (error, body) => {
+      if (error) {
         if (error instanceof BodyTooLargeError)
           sendError(res, 413, ErrorCode.InvalidRequest, `Payload Too Large: ${error.message}`);
         else sendError(res, 400, ErrorCode.ParseError, 'Parse error: could not read the body');
         return;
       }
+      let value: unknown;
       try {
         value = JSON.parse(body.toString('utf8'));
       } catch {
         sendError(res, 400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');
         return;
       }
-    }
+      try {
+        handleMessage(req, res, value);
+      } catch (failure) {
+        failed(res, failure);
+      }
+    });
+  }
+
+  function handleMessage(req: IncomingMessage, res: ServerResponse, value: unknown): void {
     if (Array.isArray(value)) {
-      await legacy.batch(req, res, value);
+      follow(res, legacy.batch(req, res, value));
       return;
     }
     const message = classify(value);
@@ -126,20 +170,13 @@ export type HttpHandler = ((
       sendError(res, 400, ErrorCode.InvalidRequest, `Invalid Request: ${message.reason}`, message.id);
       return;
     }
-    if (isModernMessage(req, message.message)) {
-      await handleModern(req, res, message.message);
-      return;
-    }
-    await legacy.post(req, res, message.message);
+    if (isModernMessage(req, message.message)) handleModern(req, res, message.message);
+    else legacy.post(req, res, message.message, failed);
   }
 
   // --- 2026 ---------------------------------------------------------------------------------------
 
-  async function handleModern(
-    req: IncomingMessage,
-    res: ServerResponse,
-    message: JsonRpcMessage,
-  ): Promise<void> {
+  function handleModern(req: IncomingMessage, res: ServerResponse, message: JsonRpcMessage): void {
     if (!('method' in message)) {
       sendError(
         res,
@@ -175,29 +212,46 @@ export type HttpHandler = ((
       res,
       'auto',
       () => new SseStream(randomUUID(), streamLimits),
-      {},
+      undefined,
       true,
     );
-    // Closing the stream (or the connection) cancels the request.
-    res.once('close', () => {
-      if (!responder.done) abort.abort(new RequestCancelled('client closed the stream'));
-    });
-    const link: PeerLink = {
-      notify: (notification) => responder.send(notification),
-      request: () => Promise.reject(invalidParams('2026 requests ask for input with InputRequiredResult')),
-    };
-    const response = await runRequest(
+    let answered = false;
+    serveRequest(
       core,
       request,
-      { link, session: undefined, principal, transport: 'http' },
+      { link: new ModernLink(responder), session: undefined, principal, transport: 'http' },
       abort,
+      (response) => {
+        answered = true;
+        try {
+          if (response) responder.finish(response);
+          else if (!res.writableEnded) res.end();
+        } catch (error) {
+          failed(res, error);
+        }
+      },
       req.headers,
     );
-    if (response) responder.finish(response);
-    else if (!res.writableEnded) res.end();
+    // Closing the stream (or the connection) before the answer cancels the request.
+    if (!answered) {
+      res.once('close', () => {
+        if (!responder.done) abort.abort(new RequestCancelled('client closed the stream'));
+      });
+    }
   }
 
-  // --- 2025 ---------------------------------------------------------------------------------------
-
   return handler;
+}
+
+/** A 2026 request's way back: its notifications share the response's stream; it sends no requests. */
+class ModernLink implements PeerLink {
+  constructor(private readonly responder: RequestResponder) {}
+
+  notify(notification: JsonRpcNotification): void {
+    this.responder.send(notification);
+  }
+
+  request(): Promise<never> {
+    return Promise.reject(invalidParams('2026 requests ask for input with InputRequiredResult'));
+  }
 }
