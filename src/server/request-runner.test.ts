@@ -65,7 +65,9 @@ describe('serveRequest', () => {
 
   it('turns a synchronous throw into a tool error result, synchronously', () => {
     const answers = call(serverWithTools(), 'sync-throws');
-    expect(answers[0]).toMatchObject({ result: { isError: true, content: [{ type: 'text', text: 'boom' }] } });
+    expect(answers[0]).toMatchObject({
+      result: { isError: true, content: [{ type: 'text', text: 'boom' }] },
+    });
   });
 
   it('answers a handler that returned no result with an internal error, once', () => {

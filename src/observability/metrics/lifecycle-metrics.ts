@@ -19,7 +19,8 @@ export class LifecycleMetrics {
   readonly #streamsActive: Gauge<string>;
   /** Refusals come in floods under overload, when they must stay cheap: plain tallies, read at scrape. */
   readonly #refused = new Map<string, { labels: Record<string, string>; count: number }>();
-  readonly #bytes = new Map<string, { labels: Record<string, string>; count: number }>();
+  /** transport → direction → tally: looked up by the event's own strings, no key built per message. */
+  readonly #bytes = new Map<string, Map<string, { labels: Record<string, string>; count: number }>>();
   readonly #restarts: Counter<string>;
   readonly #openSessions = new Map<string, number>();
   readonly #openStreams = new Map<string, number>();
@@ -49,7 +50,10 @@ export class LifecycleMetrics {
         `${prefix}bytes_total`,
         'counter',
         'Message bytes received (in) and sent (out) per transport (Streamable HTTP bodies)',
-        () => [...this.#bytes.values()].map(({ labels, count }) => ({ labels, value: count })),
+        () =>
+          [...this.#bytes.values()].flatMap((byDirection) =>
+            [...byDirection.values()].map(({ labels, count }) => ({ labels, value: count })),
+          ),
         () => this.#bytes.clear(),
       ),
     );
@@ -93,11 +97,15 @@ export class LifecycleMetrics {
 
   readonly onBytes = (message: unknown): void => {
     const event = message as BytesEvent;
-    const key = `${event.transport}|${event.direction}`;
-    const tally = this.#bytes.get(key);
+    let byDirection = this.#bytes.get(event.transport);
+    if (byDirection === undefined) {
+      byDirection = new Map();
+      this.#bytes.set(event.transport, byDirection);
+    }
+    const tally = byDirection.get(event.direction);
     if (tally) tally.count += event.bytes;
     else
-      this.#bytes.set(key, {
+      byDirection.set(event.direction, {
         labels: { transport: event.transport, direction: event.direction },
         count: event.bytes,
       });

@@ -21,9 +21,9 @@ import { RequestCancelled, runRequest, serveRequest } from '../../server/request
 import { MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
+import { type LegacyLinkSettings, LegacyRequestLink } from './legacy-request-link.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { clientIp, header, requestPrincipal } from './request-headers.js';
-import { RequestResponder } from './request-responder.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export interface LegacyEndpoint {
@@ -57,7 +57,7 @@ export function createLegacyEndpoint(
 ): LegacyEndpoint {
   const sessions = new Map<string, HttpSession>();
   const store = options.eventStore ?? new MemoryEventStore();
-  const responseMode = options.responseMode ?? 'auto';
+  const linkSettings: LegacyLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
   const sweeper = setInterval(
     () => {
@@ -252,34 +252,8 @@ export function createLegacyEndpoint(
     }
     const abort = new LazyAbort();
     session.inFlight.set(request.id, abort);
-    const responder = new RequestResponder(res, responseMode, () => {
-      const stream = new SseStream(session.nextStreamId(), {
-        ...streamLimits,
-        resumable: { store, sessionId: session.id },
-      });
-      session.streams.set(stream.id, stream);
-      return stream;
-    });
-    const link: PeerLink = {
-      notify: (notification, relatedTo) =>
-        relatedTo === undefined ? session.standalone?.send(notification) : responder.send(notification),
-      request: (method, params, options) => {
-        const id = session.outbound.nextId();
-        const answer = session.outbound.track(id, {
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-          onCancel: (reason) =>
-            responder.send({
-              jsonrpc: '2.0',
-              method: 'notifications/cancelled',
-              params: { requestId: id, reason: String(reason) },
-            }),
-        });
-        responder.send({ jsonrpc: '2.0', id, method, params });
-        return answer;
-      },
-      closeStream: () => responder.disconnect(),
-    };
+    const link = new LegacyRequestLink(session, res, linkSettings);
+    const responder = link.responder;
     serveRequest(
       core,
       request,

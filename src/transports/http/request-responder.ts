@@ -7,6 +7,11 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 export type ResponseMode = 'auto' | 'json' | 'sse';
 
+/** Where a response's SSE stream comes from, when it needs one. */
+export interface StreamOpener {
+  openStream(): SseStream;
+}
+
 /**
  * Answers one POSTed request: as JSON, or as an SSE stream opened when the first related message
  * (progress, log, a server→client request) arrives before the result (`auto`).
@@ -18,7 +23,7 @@ export class RequestResponder {
   constructor(
     private readonly res: ServerResponse,
     private readonly mode: ResponseMode,
-    private readonly makeStream: () => SseStream,
+    private readonly streams: StreamOpener,
     private readonly headers: Readonly<Record<string, string>> = NO_HEADERS,
     /** 2026 maps JSON-RPC errors to HTTP statuses; 2025 answers 200. */
     private readonly mapErrorStatus = false,
@@ -64,7 +69,7 @@ export class RequestResponder {
   }
 
   #openStream(): void {
-    this.#stream = this.makeStream();
+    this.#stream = this.streams.openStream();
     this.#stream.open(this.res, this.headers);
   }
 }

@@ -90,7 +90,9 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
         createMetrics(mcp, options.metrics?.registry ? { registry: options.metrics.registry } : {}));
   const sockets = new Set<Socket>();
   const requestListener: RequestListener = (req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const pathname = query === -1 ? url : url.slice(0, query);
     if (legacy && legacyPaths && req.method === 'GET' && pathname === legacyPaths.ssePath) {
       void legacy.stream(req, res);
       return;

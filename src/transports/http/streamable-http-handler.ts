@@ -13,13 +13,14 @@ import type { PeerLink } from '../../server/exchange.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
 import { sendError, sendRefusal } from './http-responses.js';
+import { lastVerdict } from './last-verdict.js';
 import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
 import { BodyTooLargeError, receiveBody } from './read-body.js';
 import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
-import { RequestResponder } from './request-responder.js';
-import { SseStream } from './sse-stream.js';
+import { RequestResponder, type StreamOpener } from './request-responder.js';
+import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export type HttpHandler = ((
   req: IncomingMessage,
@@ -54,6 +55,14 @@ export function createStreamableHttpHandler(
     ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
   };
   const legacy = createLegacyEndpoint(core, options, streamLimits);
+  const hostAllowed = lastVerdict((host: string | undefined) => isAllowedHost(host, options.allowedHosts));
+  const originAllowed = lastVerdict((origin: string | undefined) =>
+    isAllowedOrigin(origin, options.allowedOrigins),
+  );
+  const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
+  const jsonContent = lastVerdict((type: string | undefined) =>
+    (type ?? '').toLowerCase().startsWith('application/json'),
+  );
 
   const handler = ((req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => {
     try {
@@ -85,11 +94,11 @@ export function createStreamableHttpHandler(
   }
 
   function route(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
-    if (!isAllowedHost(req.headers.host, options.allowedHosts)) {
+    if (!hostAllowed(req.headers.host)) {
       sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host not allowed');
       return;
     }
-    if (!isAllowedOrigin(req.headers.origin, options.allowedOrigins)) {
+    if (!originAllowed(req.headers.origin)) {
       sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Origin not allowed');
       return;
     }
@@ -111,8 +120,7 @@ export function createStreamableHttpHandler(
   }
 
   function handlePost(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
-    const accept = String(req.headers.accept ?? '');
-    if (!acceptsBoth(accept)) {
+    if (!acceptable(req.headers.accept)) {
       sendError(
         res,
         406,
@@ -125,11 +133,7 @@ export function createStreamableHttpHandler(
       handleMessage(req, res, parsedBody);
       return;
     }
-    if (
-      !String(req.headers['content-type'] ?? '')
-        .toLowerCase()
-        .startsWith('application/json')
-    ) {
+    if (!jsonContent(req.headers['content-type'])) {
       sendError(
         res,
         415,
@@ -208,18 +212,13 @@ export function createStreamableHttpHandler(
       return;
     }
     const abort = new LazyAbort();
-    const responder = new RequestResponder(
-      res,
-      'auto',
-      () => new SseStream(randomUUID(), streamLimits),
-      undefined,
-      true,
-    );
+    const link = new ModernLink(res, streamLimits);
+    const responder = link.responder;
     let answered = false;
     serveRequest(
       core,
       request,
-      { link: new ModernLink(responder), session: undefined, principal, transport: 'http' },
+      { link, session: undefined, principal, transport: 'http' },
       abort,
       (response) => {
         answered = true;
@@ -243,9 +242,23 @@ export function createStreamableHttpHandler(
   return handler;
 }
 
-/** A 2026 request's way back: its notifications share the response's stream; it sends no requests. */
-class ModernLink implements PeerLink {
-  constructor(private readonly responder: RequestResponder) {}
+/**
+ * A 2026 request's way back: its notifications share the response (an SSE stream opened by the
+ * first one); it sends no requests (input is asked for with InputRequiredResult).
+ */
+class ModernLink implements PeerLink, StreamOpener {
+  readonly responder: RequestResponder;
+
+  constructor(
+    res: ServerResponse,
+    private readonly streamLimits: SseStreamOptions,
+  ) {
+    this.responder = new RequestResponder(res, 'auto', this, undefined, true);
+  }
+
+  openStream(): SseStream {
+    return new SseStream(randomUUID(), this.streamLimits);
+  }
 
   notify(notification: JsonRpcNotification): void {
     this.responder.send(notification);
