@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { BytesEvent, RefusedEvent, RestartEvent, SessionEvent, StreamEvent } from '../events.js';
 import { OTHER, transportLabel } from './labels.js';
 import { scrapedMetric } from './scraped-metric.js';
@@ -14,37 +14,48 @@ const bounded = (value: string | undefined) =>
  * `createMetrics` and closed after must not drive the gauge negative.
  */
 export class LifecycleMetrics {
-  readonly #sessionsActive: Gauge<string>;
-  readonly #sessionsTotal: Counter<string>;
-  readonly #streamsActive: Gauge<string>;
   /** Refusals come in floods under overload, when they must stay cheap: plain tallies, read at scrape. */
   readonly #refused = new Map<string, { labels: Record<string, string>; count: number }>();
   /** transport → direction → tally: looked up by the event's own strings, no key built per message. */
   readonly #bytes = new Map<string, Map<string, { labels: Record<string, string>; count: number }>>();
   readonly #restarts: Counter<string>;
+
+  /** Sessions and streams open and opened, by transport: plain tallies, shaped at scrape time. */
   readonly #openSessions = new Map<string, number>();
+  readonly #openedSessions = new Map<string, number>();
   readonly #openStreams = new Map<string, number>();
 
   constructor(registry: Registry, prefix: string) {
     const registers = [registry];
-    this.#sessionsActive = new Gauge({
-      name: `${prefix}sessions_active`,
-      help: '2025-era sessions open now, by transport',
-      labelNames: ['transport'],
-      registers,
-    });
-    this.#sessionsTotal = new Counter({
-      name: `${prefix}sessions_total`,
-      help: '2025-era sessions opened, by transport',
-      labelNames: ['transport'],
-      registers,
-    });
-    this.#streamsActive = new Gauge({
-      name: `${prefix}streams_active`,
-      help: 'Server-to-client streams open now, by transport',
-      labelNames: ['transport'],
-      registers,
-    });
+    const byTransport = (counts: Map<string, number>) => () =>
+      [...counts].map(([transport, value]) => ({ labels: { transport }, value }));
+    registry.registerMetric(
+      scrapedMetric(
+        `${prefix}sessions_active`,
+        'gauge',
+        '2025-era sessions open now, by transport',
+        byTransport(this.#openSessions),
+        () => this.#openSessions.clear(),
+      ),
+    );
+    registry.registerMetric(
+      scrapedMetric(
+        `${prefix}sessions_total`,
+        'counter',
+        '2025-era sessions opened, by transport',
+        byTransport(this.#openedSessions),
+        () => this.#openedSessions.clear(),
+      ),
+    );
+    registry.registerMetric(
+      scrapedMetric(
+        `${prefix}streams_active`,
+        'gauge',
+        'Server-to-client streams open now, by transport',
+        byTransport(this.#openStreams),
+        () => this.#openStreams.clear(),
+      ),
+    );
     registry.registerMetric(
       scrapedMetric(
         `${prefix}bytes_total`,
@@ -76,23 +87,20 @@ export class LifecycleMetrics {
 
   readonly onSessionOpen = (message: unknown): void => {
     const transport = transportLabel((message as SessionEvent).transport);
-    this.#sessionsTotal.inc({ transport });
-    this.#sessionsActive.set({ transport }, step(this.#openSessions, transport, 1));
+    step(this.#openedSessions, transport, 1);
+    step(this.#openSessions, transport, 1);
   };
 
   readonly onSessionClose = (message: unknown): void => {
-    const transport = transportLabel((message as SessionEvent).transport);
-    this.#sessionsActive.set({ transport }, step(this.#openSessions, transport, -1));
+    step(this.#openSessions, transportLabel((message as SessionEvent).transport), -1);
   };
 
   readonly onStreamOpen = (message: unknown): void => {
-    const transport = transportLabel((message as StreamEvent).transport);
-    this.#streamsActive.set({ transport }, step(this.#openStreams, transport, 1));
+    step(this.#openStreams, transportLabel((message as StreamEvent).transport), 1);
   };
 
   readonly onStreamClose = (message: unknown): void => {
-    const transport = transportLabel((message as StreamEvent).transport);
-    this.#streamsActive.set({ transport }, step(this.#openStreams, transport, -1));
+    step(this.#openStreams, transportLabel((message as StreamEvent).transport), -1);
   };
 
   readonly onBytes = (message: unknown): void => {

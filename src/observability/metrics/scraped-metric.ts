@@ -6,7 +6,7 @@ import type { Metric, MetricObjectWithValues, MetricValueWithName } from 'prom-c
  */
 export function scrapedMetric(
   name: string,
-  type: 'counter' | 'histogram',
+  type: 'counter' | 'gauge' | 'histogram',
   help: string,
   values: (name: string) => MetricValueWithName<string>[],
   reset: () => void,
