@@ -120,6 +120,15 @@ export interface BytesEvent {
   bytes: number;
 }
 
+/**
+ * Counts bytes a server transport read or wrote (message payloads as framed on the wire: ndjson
+ * lines, WebSocket text frames, HTTP bodies, SSE events). Callers test `channels.bytes.hasSubscribers`
+ * first when measuring costs something (the UTF-8 length of a string).
+ */
+export function publishBytes(transport: TransportName, direction: 'in' | 'out', bytes: number): void {
+  channels.bytes.publish({ transport, direction, bytes } satisfies BytesEvent);
+}
+
 /** The session event of a 2025 session record. */
 export function sessionEvent(
   session: { id: string; protocolVersion: string; clientInfo?: { name?: string } | undefined },

@@ -60,7 +60,7 @@ export class LifecycleMetrics {
       scrapedMetric(
         `${prefix}bytes_total`,
         'counter',
-        'Message bytes received (in) and sent (out) per transport (Streamable HTTP bodies)',
+        'Message bytes received (in) and sent (out) per transport: ndjson lines, WebSocket text frames, HTTP bodies, SSE events',
         () =>
           [...this.#bytes.values()].flatMap((byDirection) =>
             [...byDirection.values()].map(({ labels, count }) => ({ labels, value: count })),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { channels, publishBytes } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
@@ -41,7 +42,9 @@ class SseConnectionTransport implements Transport {
 
   send(message: JsonRpcMessage): void {
     if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'SSE stream is closed');
-    this.res.write(encodeSseEvent({ event: 'message', data: JSON.stringify(message) }));
+    const event = encodeSseEvent({ event: 'message', data: JSON.stringify(message) });
+    if (channels.bytes.hasSubscribers) publishBytes('sse', 'out', Buffer.byteLength(event));
+    this.res.write(event);
   }
 
   async close(): Promise<void> {
@@ -110,7 +113,7 @@ export function createLegacySseHandler(
       }
       let value: unknown;
       try {
-        value = JSON.parse((await readBody(req, maxBodyBytes)).toString('utf8'));
+        value = JSON.parse((await readBody(req, maxBodyBytes, 'sse')).toString('utf8'));
       } catch (error) {
         if (error instanceof BodyTooLargeError) sendError(res, 413, ErrorCode.InvalidRequest, error.message);
         else sendError(res, 400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');

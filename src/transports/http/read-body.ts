@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { channels } from '../../observability/events.js';
+import { channels, publishBytes, type TransportName } from '../../observability/events.js';
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -13,6 +13,8 @@ export function receiveBody(
   req: IncomingMessage,
   limit: number,
   done: (error: Error | undefined, body: Buffer) => void,
+  /** Whose bytes these are, on `erlmcp:transport:bytes`. */
+  transport: TransportName = 'http',
 ): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -38,17 +40,20 @@ export function receiveBody(
     chunks.push(chunk);
   });
   req.once('end', () => {
-    if (channels.bytes.hasSubscribers)
-      channels.bytes.publish({ transport: 'http', direction: 'in', bytes: size });
+    if (channels.bytes.hasSubscribers) publishBytes(transport, 'in', size);
     settle(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
   });
   req.once('error', (error) => settle(error, EMPTY));
 }
 
 /** `receiveBody` as a promise, for paths that are not hot. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  transport: TransportName = 'http',
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    receiveBody(req, limit, (error, body) => (error ? reject(error) : resolve(body))),
+    receiveBody(req, limit, (error, body) => (error ? reject(error) : resolve(body)), transport),
   );
 }
 

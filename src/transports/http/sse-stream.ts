@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { channels, type StreamEvent } from '../../observability/events.js';
+import { channels, publishBytes, type StreamEvent } from '../../observability/events.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import type { EventStore } from './event-store.js';
 
@@ -52,6 +52,7 @@ export class SseStream {
     const priming = this.options.resumable
       ? encodeSseEvent({ id: `${this.id}.0`, retry: this.options.retryMs, data: '' })
       : `retry: ${this.options.retryMs}\n\n`;
+    if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(priming));
     res.write(priming);
     this.attach(res);
   }
@@ -85,6 +86,7 @@ export class SseStream {
       res.destroy();
       return;
     }
+    if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(chunk));
     res.write(chunk);
   }
 

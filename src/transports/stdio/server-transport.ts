@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { channels, publishBytes } from '../../observability/events.js';
 import { NdjsonDecoder } from '../framing/ndjson.js';
 import { WriteCoalescer } from '../framing/write-coalescer.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
@@ -30,7 +31,10 @@ export class StdioServerTransport implements Transport {
   readonly #writer: WriteCoalescer;
   #closed = false;
   #decoder: NdjsonDecoder | undefined;
-  readonly #onData = (chunk: Buffer) => this.#decoder?.push(chunk);
+  readonly #onData = (chunk: Buffer) => {
+    if (channels.bytes.hasSubscribers) publishBytes('stdio', 'in', chunk.length);
+    this.#decoder?.push(chunk);
+  };
   readonly #onEnd = () => {
     this.#decoder?.end();
     void this.close();
@@ -45,6 +49,7 @@ export class StdioServerTransport implements Transport {
     // until the buffer drains below half of `maxBufferedBytes`.
     const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.#writer = new WriteCoalescer((chunk) => {
+      if (channels.bytes.hasSubscribers) publishBytes('stdio', 'out', Buffer.byteLength(chunk));
       this.#output.write(chunk);
       if (this.#output.writableLength > maxBuffered && !this.#input.isPaused()) {
         this.#input.pause();

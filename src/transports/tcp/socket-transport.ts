@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { channels, publishBytes } from '../../observability/events.js';
 import { NdjsonDecoder } from '../framing/ndjson.js';
 import { WriteCoalescer } from '../framing/write-coalescer.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
@@ -16,6 +17,8 @@ export interface SocketTransportOptions {
   /** TCP keep-alive probe delay (dead peers on idle connections). Default 30 s; 0 turns it off. */
   keepAliveMs?: number;
   serverKey?: string;
+  /** Publish byte counts on `erlmcp:transport:bytes` under this transport name (server side). */
+  countBytesAs?: 'tcp';
 }
 
 export const SOCKET_DEFAULTS = { maxBufferedBytes: 8 * 1024 * 1024, keepAliveMs: 30_000 } as const;
@@ -56,7 +59,11 @@ export class SocketTransport implements Transport {
       onMessage: (value) => sink.onMessage(value),
       onFrameError: (error) => sink.onFrameError(error),
     });
-    this.socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+    const counted = this.options.countBytesAs;
+    this.socket.on('data', (chunk: Buffer) => {
+      if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', chunk.length);
+      decoder.push(chunk);
+    });
     this.socket.on('drain', () => this.#resumeIfDrained());
     this.socket.once('end', () => decoder.end());
     this.socket.once('close', () => this.#onClosed());
@@ -94,6 +101,8 @@ export class SocketTransport implements Transport {
       this.socket.destroy(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Peer is not reading: cut off'));
       return;
     }
+    const counted = this.options.countBytesAs;
+    if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'out', Buffer.byteLength(chunk));
     this.socket.write(chunk);
     if (this.socket.writableLength > this.#maxBuffered && !this.#paused) {
       this.#paused = true;

@@ -1,6 +1,7 @@
 import WebSocket, { type RawData } from 'ws';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
+import { channels, publishBytes } from '../../observability/events.js';
 import type { MessageSink } from '../transport.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedConnectionOptions, WebSocketCloseCode } from './options.js';
@@ -12,6 +13,8 @@ export interface ChannelOptions extends ResolvedConnectionOptions {
   closeReason: string;
   /** Names the connection in errors. */
   label: string;
+  /** Publish byte counts on `erlmcp:transport:bytes` under this transport name (server side). */
+  countBytesAs?: 'ws';
 }
 
 /**
@@ -75,6 +78,8 @@ export class WebSocketChannel {
     }
     // CLOSING: the peer started the close handshake; the close event follows and ends the sink.
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const counted = this.options.countBytesAs;
+    if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'out', Buffer.byteLength(text));
     this.ws.send(text, this.#afterWrite);
     this.#guard.check();
   }
@@ -89,7 +94,11 @@ export class WebSocketChannel {
     const queue = this.#queue ?? [];
     this.#queue = undefined;
     if (this.#done) return;
-    for (const text of queue) this.ws.send(text, this.#afterWrite);
+    const counted = this.options.countBytesAs;
+    for (const text of queue) {
+      if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'out', Buffer.byteLength(text));
+      this.ws.send(text, this.#afterWrite);
+    }
     this.#guard.check();
     this.#heartbeat.start();
   };
@@ -112,9 +121,12 @@ export class WebSocketChannel {
       );
       return;
     }
+    const text = textOf(data);
+    const counted = this.options.countBytesAs;
+    if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', byteLengthOf(data));
     let value: unknown;
     try {
-      value = JSON.parse(textOf(data));
+      value = JSON.parse(text);
     } catch (error) {
       this.sink.onFrameError({
         kind: 'invalid_json',
@@ -184,6 +196,11 @@ export class WebSocketChannel {
       cause ? { cause } : undefined,
     );
   }
+}
+
+function byteLengthOf(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data.byteLength;
 }
 
 function textOf(data: RawData): string {

@@ -34,6 +34,7 @@ export class WebSocketServerTransport implements Transport {
       closeCode: WebSocketCloseCode.goingAway,
       closeReason: 'server shutting down',
       label: 'WebSocket connection',
+      countBytesAs: 'ws',
     });
     this.ws.resume();
   }
