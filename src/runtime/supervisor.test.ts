@@ -193,6 +193,19 @@ describe('Supervisor: session admission', () => {
     expect(perPrincipal.admitSession({ ip: 'ip' })).toMatchObject({ data: { limit: 'rate.perIp' } });
   });
 
+  it('admits a connection that will open a session later without spending a rate token', () => {
+    const target = supervisor({ maxSessions: 1, rate: { perIp: SLOW } });
+    expect(target.admitConnection({ ip: 'ip' })).toBeUndefined();
+    expect(target.admitConnection({ ip: 'ip' })).toBeUndefined();
+    // The one token is still there for the session itself, and then spent.
+    expect(target.admitSession({ ip: 'ip' })).toBeUndefined();
+    expect(target.admitSession({ ip: 'ip' })).toMatchObject({ data: { limit: 'rate.perIp' } });
+    target.sessionOpened(undefined);
+    expect(target.admitConnection({ ip: 'other' })).toMatchObject({ data: { limit: 'maxSessions' } });
+    target.destroy();
+    expect(target.admitConnection({})).toMatchObject({ httpStatus: 503, data: { reason: 'draining' } });
+  });
+
   it('counts sessions per principal and frees the slot when one closes', () => {
     const target = supervisor({ maxSessionsPerPrincipal: 2 });
     target.sessionOpened('p');

@@ -111,10 +111,17 @@ export class Supervisor {
     return refusal;
   }
 
+  /** What refuses any new work: draining, then a shedding load monitor. */
+  #closedOrShedding(): LimitError | undefined {
+    if (this.#draining) return draining(this.#limits.retryAfterMs);
+    if (this.#shedder.shouldShed()) return this.#shedRefusal();
+    return undefined;
+  }
+
   #admit(scope: RequestScope): LimitError | undefined {
     const limits = this.#limits;
-    if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.#shedder.shouldShed()) return this.#shedRefusal();
+    const closed = this.#closedOrShedding();
+    if (closed) return closed;
     if (this.#running.size >= limits.maxInFlight) {
       return overloaded(`${this.#running.size} requests in flight`, limits.retryAfterMs, 'maxInFlight');
     }
@@ -132,13 +139,26 @@ export class Supervisor {
     return refusal;
   }
 
+  /**
+   * The refusal for a connection that will open a session later (the 2024-11-05 GET stream), or
+   * undefined. Spends no rate token: the session's `initialize` is admitted (and counted) then.
+   */
+  admitConnection(scope: RequestScope): LimitError | undefined {
+    const refusal = this.#closedOrShedding() ?? this.#atSessionCap();
+    if (refusal && channels.refused.hasSubscribers) publishRefusal('initialize', refusal, scope);
+    return refusal;
+  }
+
+  #atSessionCap(): LimitError | undefined {
+    const limits = this.#limits;
+    if (this.#sessions < limits.maxSessions) return undefined;
+    return tooManySessions('maxSessions', limits.maxSessions, limits.retryAfterMs);
+  }
+
   #admitSession(scope: RequestScope): LimitError | undefined {
     const limits = this.#limits;
-    if (this.#draining) return draining(limits.retryAfterMs);
-    if (this.#shedder.shouldShed()) return this.#shedRefusal();
-    if (this.#sessions >= limits.maxSessions) {
-      return tooManySessions('maxSessions', limits.maxSessions, limits.retryAfterMs);
-    }
+    const closed = this.#closedOrShedding() ?? this.#atSessionCap();
+    if (closed) return closed;
     const principal = scope.principal;
     if (
       principal !== undefined &&

@@ -86,7 +86,8 @@ export function createLegacySseHandler(
   return {
     async stream(req, res) {
       if (!guard(req, res)) return;
-      const refusal = server.core.supervisor.admitSession({
+      // The stream's `initialize` is admitted as a session (rate, caps); here only whether any may open.
+      const refusal = server.core.supervisor.admitConnection({
         ip: req.socket?.remoteAddress,
         transport: 'sse',
       });
