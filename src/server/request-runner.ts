@@ -29,7 +29,7 @@ import {
   MODERN_METHODS,
   MODERN_TASK_METHODS,
 } from './methods.js';
-import { type Incoming, resolveExchange } from './resolve-exchange.js';
+import { type Incoming, type ProgressListener, resolveExchange } from './resolve-exchange.js';
 
 /** Why a request's signal was aborted; the runner answers differently for each. */
 export class RequestCancelled extends Error {
@@ -65,94 +65,131 @@ export function serveRequest(
   done: (response: JsonRpcResponse | undefined) => void,
   headers?: HeaderCarrier,
 ): void {
-  const startedAt = Date.now();
-  // Observability: built only when someone listens (diagnostics_channel subscribers).
-  const event =
-    channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
-      ? startEvent(request, incoming, headers)
-      : undefined;
-  let deadline: Deadline | undefined;
-  let release: (() => void) | undefined;
-  let settled = false;
-  const finish = (response: JsonRpcResponse | undefined) => {
-    if (settled) return;
-    settled = true;
-    release?.();
-    if (deadline !== undefined) core.deadlines.remove(deadline);
-    const delivered = abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response;
-    if (event) endEvent(event, delivered);
+  new RequestRun(core, request, abort, done).start(incoming, headers);
+}
+
+/** One request being served: an object with methods rather than closures, one allocation a request. */
+class RequestRun implements ProgressListener {
+  #event: RequestEvent | undefined;
+  #exchange: Exchange | undefined;
+  #startedAt = 0;
+  #deadline: Deadline | undefined;
+  #release: (() => void) | undefined;
+  #settled = false;
+
+  constructor(
+    private readonly core: ServerCore,
+    private readonly request: JsonRpcRequest,
+    private readonly abort: LazyAbort,
+    private readonly done: (response: JsonRpcResponse | undefined) => void,
+  ) {}
+
+  start(incoming: Incoming, headers: HeaderCarrier | undefined): void {
+    const { core, request } = this;
+    // Observability: built only when someone listens (diagnostics_channel subscribers).
+    const event =
+      channels.requestStart.hasSubscribers || channels.requestEnd.hasSubscribers
+        ? startEvent(request, incoming, headers)
+        : undefined;
+    this.#event = event;
+    let outcome: MaybePromise<Result>;
     try {
-      done(delivered);
+      const exchange = resolveExchange(request, incoming, this.abort, this);
+      this.#exchange = exchange;
+      if (event) {
+        event.era = exchange.era;
+        event.protocolVersion = exchange.protocolVersion;
+      }
+      const handler = lookup(core, exchange);
+      // A tracer runs the handler inside the request's span; otherwise a plain call.
+      const scope = handlerScope.current;
+      outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);
     } catch (error) {
-      // The transport failed to deliver: reported, never an unhandled rejection of the handler's promise.
-      core.diagnostic(`delivering the response to ${request.method} failed`, error);
+      this.#fail(error);
+      return;
     }
-  };
-  // Progress moves the deadline to now + timeout, never past the hard maximum.
-  const touch = () => {
-    if (deadline !== undefined) {
-      core.deadlines.update(
-        deadline,
-        Math.min(Date.now() + core.requestTimeoutMs, startedAt + core.maxRequestTimeoutMs),
+    if (outcome instanceof Promise) this.#await(outcome);
+    else this.#succeed(outcome);
+  }
+
+  /** A pending handler: it gets a deadline, and the supervisor may end it when a drain runs out. */
+  #await(outcome: Promise<Result>): void {
+    const { core, request, abort } = this;
+    const startedAt = Date.now();
+    this.#startedAt = startedAt;
+    if (!LONG_LIVED_METHODS.has(request.method)) {
+      this.#deadline = core.deadlines.add(
+        startedAt + Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs),
+        () => {
+          const message = `Request timed out after ${Date.now() - startedAt} ms`;
+          abort.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', message));
+          this.#finish(
+            errorResponse(request.id, {
+              code: ErrorCode.InternalError,
+              message,
+              data: { reason: 'timeout' },
+            }),
+          );
+        },
       );
     }
-  };
-  const fail = (error: unknown) => {
-    if (!(error instanceof McpError)) reportUnexpected(core, request, error);
-    finish(errorResponse(request.id, toWireError(error)));
-  };
-  let outcome: MaybePromise<Result>;
-  let exchange: Exchange;
-  try {
-    exchange = resolveExchange(request, incoming, abort, touch);
-    if (event) {
-      event.era = exchange.era;
-      event.protocolVersion = exchange.protocolVersion;
-    }
-    const handler = lookup(core, exchange);
-    // A tracer runs the handler inside the request's span; otherwise a plain call.
-    const scope = handlerScope.current;
-    outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);
-  } catch (error) {
-    fail(error);
-    return;
+    this.#release = core.supervisor.enter((error) => {
+      abort.abort(error);
+      this.#finish(errorResponse(request.id, error.toJson()));
+    });
+    outcome.then(
+      (result) => this.#succeed(result),
+      (error: unknown) => this.#fail(error),
+    );
   }
-  const succeed = (result: Result) => {
+
+  /** Progress moves the deadline to now + timeout, never past the hard maximum. */
+  touch(): void {
+    const deadline = this.#deadline;
+    if (deadline === undefined) return;
+    const core = this.core;
+    core.deadlines.update(
+      deadline,
+      Math.min(Date.now() + core.requestTimeoutMs, this.#startedAt + core.maxRequestTimeoutMs),
+    );
+  }
+
+  #succeed(result: Result): void {
     let response: JsonRpcResponse;
     try {
+      const exchange = this.#exchange!;
       response = resultResponse(
-        request.id,
-        exchange.era === 'modern' ? decorateModern(core, exchange, result) : result,
+        this.request.id,
+        exchange.era === 'modern' ? decorateModern(this.core, exchange, result) : result,
       );
     } catch (error) {
       // A handler that resolved to something that is not a result object.
-      fail(error);
+      this.#fail(error);
       return;
     }
-    finish(response);
-  };
-  if (!(outcome instanceof Promise)) {
-    succeed(outcome);
-    return;
+    this.#finish(response);
   }
-  if (!LONG_LIVED_METHODS.has(exchange.method)) {
-    deadline = core.deadlines.add(
-      startedAt + Math.min(core.requestTimeoutMs, core.maxRequestTimeoutMs),
-      () => {
-        const message = `Request timed out after ${Date.now() - startedAt} ms`;
-        abort.abort(new ErlmcpError('ERR_REQUEST_TIMEOUT', message));
-        finish(
-          errorResponse(request.id, { code: ErrorCode.InternalError, message, data: { reason: 'timeout' } }),
-        );
-      },
-    );
+
+  #fail(error: unknown): void {
+    if (!(error instanceof McpError)) reportUnexpected(this.core, this.request, error);
+    this.#finish(errorResponse(this.request.id, toWireError(error)));
   }
-  // A drain past its deadline ends the request with the supervisor's error, whatever the handler does.
-  release = core.supervisor.enter((error) => {
-    abort.abort(error);
-    finish(errorResponse(request.id, error.toJson()));
-  });
-  outcome.then(succeed, fail);
+
+  #finish(response: JsonRpcResponse): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#release?.();
+    if (this.#deadline !== undefined) this.core.deadlines.remove(this.#deadline);
+    const abort = this.abort;
+    const delivered = abort.aborted && abort.reason instanceof RequestCancelled ? undefined : response;
+    if (this.#event) endEvent(this.#event, delivered);
+    try {
+      this.done(delivered);
+    } catch (error) {
+      // The transport failed to deliver: reported, never an unhandled rejection of the handler's promise.
+      this.core.diagnostic(`delivering the response to ${this.request.method} failed`, error);
+    }
+  }
 }
 
 function lookup(core: ServerCore, exchange: Exchange) {

@@ -27,6 +27,13 @@ export interface AbortSource {
   readonly aborted: boolean;
 }
 
+/** Told of progress (which moves the request's idle deadline). */
+export interface ProgressListener {
+  touch(): void;
+}
+
+const NO_PROGRESS_LISTENER: ProgressListener = { touch: () => {} };
+
 /** One class with fixed fields, so the hot path stays monomorphic. */
 class RequestExchange implements Exchange {
   constructor(
@@ -43,8 +50,12 @@ class RequestExchange implements Exchange {
     readonly session: LegacySession | undefined,
     readonly link: PeerLink,
     private readonly abort: AbortSource,
-    readonly touch: () => void,
+    private readonly progress: ProgressListener,
   ) {}
+
+  touch(): void {
+    this.progress.touch();
+  }
 
   get signal(): AbortSignal {
     return this.abort.signal;
@@ -75,7 +86,7 @@ class RequestExchange implements Exchange {
       this.session,
       this.link,
       source,
-      () => {},
+      NO_PROGRESS_LISTENER,
     );
   }
 }
@@ -88,7 +99,7 @@ export function resolveExchange(
   request: JsonRpcRequest,
   incoming: Incoming,
   abort: AbortSource,
-  touch: () => void,
+  progress: ProgressListener,
 ): Exchange {
   const params = request.params ?? {};
   const meta = params._meta;
@@ -137,7 +148,7 @@ export function resolveExchange(
       undefined,
       incoming.link,
       abort,
-      touch,
+      progress,
     );
   }
   if (!session) {
@@ -160,6 +171,6 @@ export function resolveExchange(
     session,
     incoming.link,
     abort,
-    touch,
+    progress,
   );
 }
