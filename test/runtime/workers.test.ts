@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CliServer,
@@ -6,6 +7,7 @@ import {
   postOnFreshConnection,
   startCli,
 } from '../support/cli-process.js';
+import { parseSamples, series } from '../support/prometheus-text.js';
 import { waitUntil } from '../support/wait.js';
 
 const FIXTURE = 'test/fixtures/slow-server.mjs';
@@ -18,6 +20,18 @@ const LEGACY_HEADERS = {
 /** A POST on a fresh connection, so the cluster may hand it to any worker. */
 const post = (url: string, headers: Record<string, string>, body: unknown) =>
   postOnFreshConnection(url, headers, typeof body === 'string' ? body : JSON.stringify(body));
+
+/** A GET on a fresh connection (any worker may take it): status and body. */
+const getOnFreshConnection = (url: string) =>
+  new Promise<{ status: number; text: string }>((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    }).once('error', reject);
+  });
 
 const readyPids = (server: CliServer) =>
   [...server.stderr().matchAll(/worker (\d+) ready/g)].map((match) => Number(match[1]));
@@ -93,6 +107,45 @@ describe('erlmcp serve --workers', () => {
       expect(answer.status).toBe(404);
       expect(answer.body.error?.message).toMatch(/Session not found/);
     }
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  }, 40_000);
+
+  it('answers /metrics for the whole cluster from any worker, worker restarts included', async () => {
+    server = await startCli([FIXTURE, '--transport', 'http', '--port', '0', '--workers', '2']);
+    const cli = server;
+    await waitUntil(() => readyPids(cli).length === 2, 10_000);
+    const calls = 8;
+    const answeredBy = new Set<string>();
+    for (let i = 0; i < calls; i++) {
+      const answer = await post(
+        cli.url,
+        { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'whoami' },
+        modernToolCall(i, 'whoami'),
+      );
+      expect(answer.status).toBe(200);
+      answeredBy.add(String(answer.body.result?.content[0]?.text));
+    }
+    // The cluster spread the connections, so no single worker saw every call.
+    expect(answeredBy.size).toBe(2);
+    const metricsUrl = new URL('/metrics', cli.url).href;
+    const whoamiCalls = async () => {
+      const scrape = await getOnFreshConnection(metricsUrl);
+      expect(scrape.status).toBe(200);
+      const counts = series(parseSamples(scrape.text), 'erlmcp_requests_total');
+      return Object.entries(counts)
+        .filter(([labels]) => labels.includes('tool=whoami'))
+        .reduce((sum, [, value]) => sum + value, 0);
+    };
+    // Every scrape, whichever worker takes it, counts all the calls.
+    for (let i = 0; i < 4; i++) expect(await whoamiCalls()).toBe(calls);
+
+    const [victim] = [...answeredBy].map(Number);
+    process.kill(victim!, 'SIGKILL');
+    await waitUntil(() => readyPids(cli).length === 3, 10_000);
+    const scrape = await getOnFreshConnection(metricsUrl);
+    expect(series(parseSamples(scrape.text), 'erlmcp_restarts_total')).toEqual({ 'kind=worker': 1 });
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);

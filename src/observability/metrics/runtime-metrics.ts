@@ -28,6 +28,8 @@ export function addRuntimeGauges(registry: Registry, prefix: string, supervisor:
     name: `${prefix}event_loop_delay_seconds`,
     help: 'Worst recent event-loop delay, in seconds (the load shedder window, else since the last scrape)',
     registers: [registry],
+    // Across cluster workers, the worst of them.
+    aggregator: 'max',
     collect() {
       if (supervisor.limits.maxEventLoopDelayMs > 0) {
         this.set(supervisor.shedder.delayMs / 1000);

@@ -2,7 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { channels } from '../../observability/events.js';
 import { RestartBudget } from '../restart-budget.js';
-import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { collectClusterMetricsInPrimary } from './cluster-metrics.js';
+import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type ReadyMessage } from './messages.js';
 
 export interface PrimaryOptions {
   workers: number;
@@ -45,7 +46,7 @@ export function runPrimary(options: PrimaryOptions): void {
   const fork = () => {
     const worker = cluster.fork({ [CLUSTER_SECRET_ENV]: secret });
     worker.on('message', (message: unknown) => {
-      if (!isMessage<WorkerMessage>(message, 'erlmcp:ready')) return;
+      if (!isMessage<ReadyMessage>(message, 'erlmcp:ready')) return;
       if (message.route) {
         routes.set(worker, { tag: message.route.tag, port: message.route.internalPort });
         broadcast();
@@ -93,6 +94,7 @@ export function runPrimary(options: PrimaryOptions): void {
     }
   };
 
+  collectClusterMetricsInPrimary();
   for (let i = 0; i < options.workers; i++) fork();
   process.once('SIGTERM', () => shutdown(0));
   process.once('SIGINT', () => shutdown(0));

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpTransportOptions } from '../../transports/http/options.js';
 import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
-import type { HttpServerHandle } from '../../transports/http/serve-http.js';
-import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
+import { clusterMetricsInWorker } from './cluster-metrics.js';
+import { CLUSTER_SECRET_ENV, isMessage, type RoutesMessage, type WorkerMessage } from './messages.js';
 import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
 
 /**
@@ -13,15 +13,18 @@ import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
  */
 export async function runWorker(
   serve: (
-    routing: Pick<HttpTransportOptions, 'sessionIdPrefix' | 'routeSession'>,
+    routing: Pick<ServeHttpOptions, 'sessionIdPrefix' | 'routeSession' | 'renderMetrics'>,
   ) => Promise<HttpServerHandle>,
 ): Promise<HttpServerHandle> {
   const secret = process.env[CLUSTER_SECRET_ENV] ?? randomBytes(16).toString('hex');
   const router = new SessionRouter(randomBytes(4).toString('hex'), secret);
   process.on('message', (message: unknown) => {
-    if (isMessage<PrimaryMessage>(message, 'erlmcp:routes')) router.setRoutes(message.routes);
+    if (isMessage<RoutesMessage>(message, 'erlmcp:routes')) router.setRoutes(message.routes);
   });
-  const handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route });
+  let handle: HttpServerHandle | undefined;
+  // A scrape answers for the whole cluster, whichever worker it lands on.
+  const renderMetrics = clusterMetricsInWorker(() => handle?.metrics?.registry);
+  handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route, renderMetrics });
   const internal = createServer((req, res) => {
     // Only a request carrying the cluster's secret is a proxied one; its identity header is believed.
     if (req.headers[FORWARDED] === secret) {

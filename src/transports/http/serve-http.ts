@@ -33,6 +33,11 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    */
   metrics?: { path: string; registry?: Registry; metrics?: Metrics } | false;
   /**
+   * What the metrics endpoint serves instead of this process's own registry: a cluster worker
+   * serves the whole cluster's figures, collected by the primary.
+   */
+  renderMetrics?: () => Promise<string>;
+  /**
    * The live observer page (sessions, rates and latency per tool, errors, refusals, supervisor) at
    * `path` (default `/observer`). Off by default: it shows who calls what.
    */
@@ -107,7 +112,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       return;
     }
     if (metrics && req.method === 'GET' && pathname === metricsPath) {
-      sendMetrics(res, metrics, mcp);
+      sendMetrics(res, metrics, mcp, options.renderMetrics);
       return;
     }
     if (pathname !== path) {
@@ -167,15 +172,20 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   return handle;
 }
 
-function sendMetrics(res: ServerResponse, metrics: Metrics, mcp: McpServer): void {
-  metrics.render().then(
+function sendMetrics(
+  res: ServerResponse,
+  metrics: Metrics,
+  mcp: McpServer,
+  render: () => Promise<string> = () => metrics.render(),
+): void {
+  render().then(
     (text) => {
       res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
       res.end(text);
     },
     (error: unknown) => {
       mcp.core.diagnostic('metrics scrape failed', error);
-      res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable');
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable');
     },
   );
 }
