@@ -40,6 +40,10 @@ beforeAll(async () => {
       return 'done';
     },
   });
+  // Results JSON cannot carry (a BigInt): the response cannot be written, synchronously or later.
+  const unwritable = { content: [{ type: 'text' as const, text: 'x' }], structuredContent: { n: 1n } };
+  server.tool('unwritable', { handler: () => unwritable });
+  server.tool('unwritable-later', { handler: async () => unwritable });
   http = await serveHttp(server, { port: 0, maxBodyBytes: 1024, maxSseBufferBytes: 16 * 1024 });
   url = new URL(http.url);
 });
@@ -94,6 +98,17 @@ async function openSession(): Promise<string> {
 const errorCode = (reply: Reply) => (JSON.parse(reply.body) as { error: { code: number } }).error.code;
 
 describe('Streamable HTTP: bad input gets the spec status and leaves other sessions alone', () => {
+  it('answers 500 when erlmcp cannot write a response, and keeps serving the session', async () => {
+    const id = await openSession();
+    const session = { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' };
+    for (const [index, name] of ['unwritable', 'unwritable-later'].entries()) {
+      const call = { jsonrpc: '2.0', id: 40 + index, method: 'tools/call', params: { name, arguments: {} } };
+      expect((await post(call, session)).status).toBe(500);
+    }
+    const alive = await post({ jsonrpc: '2.0', id: 50, method: 'ping' }, session);
+    expect([alive.status, JSON.parse(alive.body).result]).toEqual([200, {}]);
+  });
+
   it('406 without an Accept listing both JSON and SSE; 415 without JSON content', async () => {
     expect((await post(INIT, { accept: 'application/json' })).status).toBe(406);
     expect((await send('POST', { 'content-type': 'text/plain', accept: JSON_AND_SSE }, 'hi')).status).toBe(
