@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { BARE_MODERN_META } from '../../test/support/server-harness.js';
 import { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import type { JsonRpcResponse } from '../jsonrpc/message.js';
 import { McpServer } from './mcp-server.js';
 import { serveRequest } from './request-runner.js';
-
-const MODERN_META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
-};
 
 function serverWithTools(): McpServer {
   const server = new McpServer({ name: 'runner-test', version: '1' });
@@ -28,7 +23,7 @@ function call(server: McpServer, name: string, id = 1) {
   const answers: (JsonRpcResponse | undefined)[] = [];
   serveRequest(
     server.core,
-    { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {}, _meta: MODERN_META } },
+    { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {}, _meta: BARE_MODERN_META } },
     {
       link: { notify: () => {}, request: () => Promise.reject(new Error('no input')) },
       session: undefined,

@@ -13,23 +13,19 @@ import { serveHttp } from '../../src/transports/http/index.js';
 import { StdioServerTransport } from '../../src/transports/stdio/index.js';
 import { serveTcp } from '../../src/transports/tcp/index.js';
 import { serveWebSocket } from '../../src/transports/websocket/index.js';
+import { BARE_MODERN_META } from '../support/server-harness.js';
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-const MODERN_META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-};
 // Non-ASCII on purpose: bytes, not characters, are counted.
 const REQUEST = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
   method: 'tools/call',
-  params: { name: 'echo', arguments: { message: 'héllo wörld ✓' }, _meta: MODERN_META },
+  params: { name: 'echo', arguments: { message: 'héllo wörld ✓' }, _meta: BARE_MODERN_META },
 });
 
 function mcpServer(): McpServer {

@@ -15,18 +15,13 @@ import {
   type WebSocketServerHandle,
   type WebSocketServerOptions,
 } from '../../src/transports/websocket/index.js';
+import { BARE_MODERN_META } from '../support/server-harness.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-const MODERN_META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-};
 
 function mcpServer(): McpServer {
   const server = new McpServer({ name: 'ws-bad-input', version: '1.0.0', onDiagnostic: () => {} });
@@ -68,7 +63,7 @@ function raw(url: string, protocols: string[] = ['mcp'], options: WebSocket.Clie
         jsonrpc: '2.0',
         id,
         method: 'tools/call',
-        params: { name, arguments: args, _meta: MODERN_META },
+        params: { name, arguments: args, _meta: BARE_MODERN_META },
       }),
     );
   return { ws, messages, closed, opened, call };

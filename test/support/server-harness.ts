@@ -8,6 +8,13 @@ export const MODERN_META = {
   'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
 };
 
+/** The 2026 `_meta` envelope of a client that declares no capabilities (raw-wire tests). */
+export const BARE_MODERN_META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
+};
+
 /** A server on a scripted peer, with helpers to send requests in either era. */
 export async function harness(setup: (server: McpServer) => void, options: Partial<McpServerOptions> = {}) {
   const server = new McpServer({ name: 'test-server', version: '1.0.0', onDiagnostic: () => {}, ...options });
