@@ -110,47 +110,66 @@ describe('byte counts on erlmcp:transport:bytes', () => {
   });
 });
 
-describe('byte counts of SSE responses', () => {
-  it('counts every byte of a 2025 POST answered as an SSE stream', async () => {
-    const totals = recordBytes();
-    const handle = await serveHttp(mcpServer(), { port: 0, responseMode: 'sse', metrics: false });
-    closers.push(() => handle.destroy());
-    const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(handle.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...headers,
-        },
-        body,
-      });
-    const init = await post(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
-    );
-    const sessionId = init.headers.get('mcp-session-id') ?? '';
-    await init.arrayBuffer();
-    totals.clear();
-    const call = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: 'echo', arguments: { message: 'héllo ✓' } },
+/** A 2025 session on an erlmcp server that answers every request as an SSE stream. */
+async function sseSession() {
+  const handle = await serveHttp(mcpServer(), { port: 0, responseMode: 'sse', metrics: false });
+  closers.push(() => handle.destroy());
+  const send = (method: string, headers: Record<string, string>, body?: string) =>
+    fetch(handle.url, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body }),
     });
-    const response = await post(call, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' });
+  const init = await send(
+    'POST',
+    {},
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    }),
+  );
+  await init.arrayBuffer();
+  const session = {
+    'mcp-session-id': init.headers.get('mcp-session-id') ?? '',
+    'mcp-protocol-version': '2025-11-25',
+  };
+  return { send, session };
+}
+
+const ECHO_CALL = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'echo', arguments: { message: 'héllo ✓' } },
+});
+
+describe('SSE responses', () => {
+  it('counts every byte of a 2025 POST answered as an SSE stream', async () => {
+    const { send, session } = await sseSession();
+    const totals = recordBytes();
+    const response = await send('POST', session, ECHO_CALL);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const body = Buffer.from(await response.arrayBuffer());
     expect(body.toString('utf8')).toContain('Echo: héllo ✓');
-    expect(totals.get('http:in')).toBe(Buffer.byteLength(call));
+    expect(totals.get('http:in')).toBe(Buffer.byteLength(ECHO_CALL));
     expect(totals.get('http:out')).toBe(body.length);
+  });
+
+  it('lets a client resume a response stream from its priming event (Last-Event-ID)', async () => {
+    const { send, session } = await sseSession();
+    const first = await (await send('POST', session, ECHO_CALL)).text();
+    const priming = /^id: (\S+)$/m.exec(first)?.[1];
+    expect(priming).toMatch(/\.0$/);
+    const resumed = await send('GET', { ...session, accept: 'text/event-stream', 'last-event-id': priming! });
+    expect(resumed.status).toBe(200);
+    const replay = await resumed.text();
+    expect(replay).toContain('Echo: héllo ✓');
+    expect(replay).not.toContain(`id: ${priming}\n`);
   });
 });

@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import type { JsonRpcNotification } from '../../jsonrpc/message.js';
+import type { JsonRpcMessage, JsonRpcNotification } from '../../jsonrpc/message.js';
 import type { RequestId } from '../../protocol/types.js';
 import type { PeerLink } from '../../server/exchange.js';
 import type { EventStore } from './event-store.js';
 import type { HttpSession } from './http-session.js';
 import { RequestResponder, type ResponseMode, type StreamOpener } from './request-responder.js';
-import { SseStream, type SseStreamOptions } from './sse-stream.js';
+import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
 /** What the links of one endpoint share. */
 export interface LegacyLinkSettings {
@@ -39,6 +39,19 @@ export class LegacyRequestLink implements PeerLink, StreamOpener {
     });
     session.streams.set(stream.id, stream);
     return stream;
+  }
+
+  writeWhole(res: ServerResponse, headers: Readonly<Record<string, string>>, message: JsonRpcMessage): void {
+    const { streamLimits, store } = this.settings;
+    const session = this.session;
+    writeWholeStream(
+      res,
+      headers,
+      session.nextStreamId(),
+      streamLimits.retryMs,
+      { store, sessionId: session.id },
+      message,
+    );
   }
 
   notify(notification: JsonRpcNotification, relatedTo?: RequestId): void {

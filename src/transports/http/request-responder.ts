@@ -10,6 +10,8 @@ export type ResponseMode = 'auto' | 'json' | 'sse';
 /** Where a response's SSE stream comes from, when it needs one. */
 export interface StreamOpener {
   openStream(): SseStream;
+  /** Answers with a stream holding only `message` (`writeWholeStream`), when nothing came before it. */
+  writeWhole(res: ServerResponse, headers: Readonly<Record<string, string>>, message: JsonRpcMessage): void;
 }
 
 /**
@@ -50,7 +52,10 @@ export class RequestResponder {
   finish(response: JsonRpcResponse): void {
     if (this.#done) return;
     this.#done = true;
-    if (!this.#stream && this.mode === 'sse') this.#openStream();
+    if (!this.#stream && this.mode === 'sse') {
+      this.streams.writeWhole(this.res, this.headers, response);
+      return;
+    }
     if (this.#stream) {
       this.#stream.send(response);
       this.#stream.end();

@@ -47,11 +47,9 @@ export class SseStream {
   }
 
   /** Starts the stream on a response, with a priming event (id, empty data, retry) when resumable. */
-  open(res: ServerResponse, extraHeaders: Record<string, string> = {}): void {
+  open(res: ServerResponse, extraHeaders: Readonly<Record<string, string>> = {}): void {
     res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
-    const priming = this.options.resumable
-      ? encodeSseEvent({ id: `${this.id}.0`, retry: this.options.retryMs, data: '' })
-      : `retry: ${this.options.retryMs}\n\n`;
+    const priming = primingEvent(this.id, this.options.retryMs, this.options.resumable !== undefined);
     if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(priming));
     res.write(priming);
     this.attach(res);
@@ -127,4 +125,34 @@ export class SseStream {
   #streamEvent(): StreamEvent {
     return { transport: 'http', sessionId: this.options.resumable?.sessionId };
   }
+}
+
+/** The first event of a stream: its reconnection delay, and an id to resume from when resumable. */
+function primingEvent(streamId: string, retryMs: number, resumable: boolean): string {
+  return resumable
+    ? encodeSseEvent({ id: `${streamId}.0`, retry: retryMs, data: '' })
+    : `retry: ${retryMs}\n\n`;
+}
+
+/**
+ * A stream that opens, carries one message and ends at once (a request answered over SSE with
+ * nothing before its result): one write, no keep-alive timer, no close listener. Its event is stored
+ * like any other, so a client that lost the response can still resume it after `Last-Event-ID`.
+ */
+export function writeWholeStream(
+  res: ServerResponse,
+  headers: Readonly<Record<string, string>>,
+  streamId: string,
+  retryMs: number,
+  resumable: SseStreamOptions['resumable'],
+  message: JsonRpcMessage,
+): void {
+  const data = JSON.stringify(message);
+  const id = resumable ? resumable.store.append(resumable.sessionId, streamId, message) : undefined;
+  const body =
+    primingEvent(streamId, retryMs, resumable !== undefined) +
+    encodeSseEvent(id === undefined ? { data } : { id, data });
+  if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(body));
+  res.writeHead(200, { ...SSE_HEADERS, ...headers });
+  res.end(body);
 }

@@ -20,7 +20,7 @@ import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigi
 import { BodyTooLargeError, receiveBody } from './read-body.js';
 import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
-import { SseStream, type SseStreamOptions } from './sse-stream.js';
+import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
 export type HttpHandler = ((
   req: IncomingMessage,
@@ -258,6 +258,10 @@ class ModernLink implements PeerLink, StreamOpener {
 
   openStream(): SseStream {
     return new SseStream(randomUUID(), this.streamLimits);
+  }
+
+  writeWhole(res: ServerResponse, headers: Readonly<Record<string, string>>, message: JsonRpcMessage): void {
+    writeWholeStream(res, headers, randomUUID(), this.streamLimits.retryMs, undefined, message);
   }
 
   notify(notification: JsonRpcNotification): void {
