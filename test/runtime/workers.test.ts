@@ -33,6 +33,24 @@ const getOnFreshConnection = (url: string) =>
     }).once('error', reject);
   });
 
+/** The first snapshot of the observer's SSE feed, on a fresh connection (any worker may serve it). */
+const firstObserverSnapshot = (url: string) =>
+  new Promise<{ supervisor: { restarts: { kind: string; id: string }[] } }>((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        const data = /^data: (.*)$/m.exec(text);
+        if (!data) return;
+        req.destroy();
+        resolve(JSON.parse(data[1]!));
+      });
+    });
+    req.once('error', (error) => {
+      if (!req.destroyed) reject(error);
+    });
+  });
+
 const readyPids = (server: CliServer) =>
   [...server.stderr().matchAll(/worker (\d+) ready/g)].map((match) => Number(match[1]));
 
@@ -113,7 +131,7 @@ describe('erlmcp serve --workers', () => {
   }, 40_000);
 
   it('answers /metrics for the whole cluster from any worker, worker restarts included', async () => {
-    server = await startCli([FIXTURE, '--transport', 'http', '--port', '0', '--workers', '2']);
+    server = await startCli([FIXTURE, '--transport', 'http', '--port', '0', '--workers', '2', '--observer']);
     const cli = server;
     await waitUntil(() => readyPids(cli).length === 2, 10_000);
     const calls = 8;
@@ -146,6 +164,23 @@ describe('erlmcp serve --workers', () => {
     await waitUntil(() => readyPids(cli).length === 3, 10_000);
     const scrape = await getOnFreshConnection(metricsUrl);
     expect(series(parseSamples(scrape.text), 'erlmcp_restarts_total')).toEqual({ 'kind=worker': 1 });
+
+    // The restart happened in the primary; every worker's observer page shows it (the replacement
+    // hears of it when it is ready), and no worker counts it again in the metrics.
+    const restartsOnPage = async () => {
+      const feed = await firstObserverSnapshot(new URL('/observer/events', cli.url).href);
+      return feed.supervisor.restarts.map((restart) => `${restart.kind} ${restart.id}`);
+    };
+    for (let i = 0; i < 6; i++) {
+      let seen: string[] = [];
+      for (let attempt = 0; attempt < 50 && !seen.includes(`worker ${victim}`); attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        seen = await restartsOnPage();
+      }
+      expect(seen).toEqual([`worker ${victim}`]);
+    }
+    const again = await getOnFreshConnection(metricsUrl);
+    expect(series(parseSamples(again.text), 'erlmcp_restarts_total')).toEqual({ 'kind=worker': 1 });
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);

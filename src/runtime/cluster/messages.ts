@@ -1,4 +1,5 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { RestartEvent } from '../../observability/events.js';
 
 /** The environment variable through which the primary gives its workers the cluster's secret. */
 export const CLUSTER_SECRET_ENV = 'ERLMCP_CLUSTER_SECRET';
@@ -33,7 +34,10 @@ export type CollectRequest = { type: 'erlmcp:metrics:collect'; id: number };
 /** The cluster's metrics text (or why not) for the worker's scrape `id`. */
 export type ClusterText = { type: 'erlmcp:metrics:text'; id: number; text?: string; error?: string };
 
-export type PrimaryMessage = RoutesMessage | CollectRequest | ClusterText;
+/** The cluster's recent worker restarts (the newest last), for each worker's observer page. */
+export type RestartsMessage = { type: 'erlmcp:restarts'; restarts: RestartEvent[] };
+
+export type PrimaryMessage = RoutesMessage | CollectRequest | ClusterText | RestartsMessage;
 
 /** Narrows an IPC message to the member `T` named by `type`. */
 export function isMessage<T extends WorkerMessage | PrimaryMessage>(
