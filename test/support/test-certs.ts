@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_TMP_ENV } from './global-setup.js';
 
 /** PEM files generated for one test run: never committed, gone with the temp directory. */
 export interface TestCerts {
@@ -36,7 +37,8 @@ function openssl(dir: string, args: string[]): void {
 
 /** A CA and certificates for server, client, a foreign client and an expired client (EC P-256, fast). */
 export function generateTestCerts(): TestCerts {
-  const dir = mkdtempSync(join(tmpdir(), 'erlmcp-certs-'));
+  // Inside the run's temporary directory (removed when the run ends), else the system's.
+  const dir = mkdtempSync(join(process.env[TEST_TMP_ENV] ?? tmpdir(), 'erlmcp-certs-'));
   // Private keys do not outlive the test process.
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const key = (name: string) =>

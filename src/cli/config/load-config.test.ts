@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { envName, loadConfig } from './load-config.js';
 
 function configFile(value: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'erlmcp-config-')), 'erlmcp.json');
+  // Inside the test run's temporary directory, removed when the run ends.
+  const path = join(
+    mkdtempSync(join(process.env.ERLMCP_TEST_TMP ?? tmpdir(), 'erlmcp-config-')),
+    'erlmcp.json',
+  );
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
   return path;
 }
