@@ -35,7 +35,10 @@ const getOnFreshConnection = (url: string) =>
 
 /** The first snapshot of the observer's SSE feed, on a fresh connection (any worker may serve it). */
 const firstObserverSnapshot = (url: string) =>
-  new Promise<{ supervisor: { restarts: { kind: string; id: string }[] } }>((resolve, reject) => {
+  new Promise<{
+    totals: { requests: number };
+    supervisor: { pid: string; restarts: { kind: string; id: string }[] };
+  }>((resolve, reject) => {
     const req = get(url, { agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => {
@@ -158,6 +161,25 @@ describe('erlmcp serve --workers', () => {
     };
     // Every scrape, whichever worker takes it, counts all the calls.
     for (let i = 0; i < 4; i++) expect(await whoamiCalls()).toBe(calls);
+
+    // So does the observer page: its feed merges every worker's view, and a session's drill-down
+    // is found on whichever worker owns it.
+    const init = await post(cli.url, LEGACY_HEADERS, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    const sessionId = String(init.headers['mcp-session-id']);
+    const feedUrl = new URL('/observer/events', cli.url).href;
+    for (let i = 0; i < 4; i++) {
+      const view = await firstObserverSnapshot(feedUrl);
+      expect(view.totals.requests).toBe(calls);
+      expect(view.supervisor.pid.split(', ').sort()).toEqual([...answeredBy].sort());
+      const drillDown = await getOnFreshConnection(new URL(`/observer/sessions/${sessionId}`, cli.url).href);
+      expect(drillDown.status).toBe(200);
+      expect(JSON.parse(drillDown.text)).toMatchObject({ id: sessionId, client: 't' });
+    }
 
     const [victim] = [...answeredBy].map(Number);
     process.kill(victim!, 'SIGKILL');

@@ -1,2 +1,8 @@
-export { createObserver, type ObserverHandler, type ObserverOptions } from './observer-handler.js';
-export { ObserverState } from './observer-state.js';
+export { mergeSnapshots } from './merge-snapshots.js';
+export {
+  createObserver,
+  type ObserverHandler,
+  type ObserverOptions,
+  type ObserverSource,
+} from './observer-handler.js';
+export { type ObserverSnapshot, ObserverState, type SessionView } from './observer-state.js';

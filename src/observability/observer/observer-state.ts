@@ -12,7 +12,7 @@ interface RecentRequest {
   errorCode: number | undefined;
 }
 
-interface SessionView {
+export interface SessionView {
   id: string;
   transport: string;
   protocolVersion: string;
@@ -22,6 +22,9 @@ interface SessionView {
   requests: number;
   recent: RecentRequest[];
 }
+
+/** Everything the page draws, as plain JSON. */
+export type ObserverSnapshot = ReturnType<ObserverState['snapshot']>;
 
 /** Bounds: the observer never holds more than this, whatever the traffic. */
 const MAX_SESSIONS = 5_000;
@@ -92,7 +95,8 @@ export class ObserverState {
         eventLoopDelayMs: Math.round(supervisor.shedder.delayMs),
         limits: supervisor.limits,
         restarts: this.#restarts,
-        pid: process.pid,
+        /** One pid, or the cluster's workers' pids joined (a merged snapshot). */
+        pid: String(process.pid),
         heapUsedBytes: process.memoryUsage().heapUsed,
       },
       sessions: [...this.#sessions.values()]

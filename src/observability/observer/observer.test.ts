@@ -3,6 +3,8 @@ import { Client } from '../../client/client.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../transports/http/client-transport.js';
 import { type HttpServerHandle, serveHttp } from '../../transports/http/serve-http.js';
+import { mergeSnapshots } from './merge-snapshots.js';
+import { ObserverState } from './observer-state.js';
 
 describe('observer', () => {
   let handle: HttpServerHandle | undefined;
@@ -61,5 +63,50 @@ describe('observer', () => {
     const server = new McpServer({ name: 'private', version: '1', onDiagnostic: () => {} });
     handle = await serveHttp(server, { port: 0 });
     expect((await fetch(new URL('/observer', handle.url))).status).toBe(404);
+  });
+});
+
+describe('mergeSnapshots (a cluster of workers)', () => {
+  const part = (pid: number, requests: number, rate: number, p99: number, opened: number) => {
+    const state = new ObserverState(new McpServer({ name: 'part', version: '1' }));
+    const snapshot = state.snapshot();
+    state.close();
+    return {
+      ...snapshot,
+      totals: { requests, rate, errors: 1, p50: pid === 1 ? 1 : 3, p99, series: [0, requests] },
+      eras: { legacy: requests, modern: 0 },
+      sessionsByTransport: { http: 1 },
+      targets: [{ name: 'tool echo', rate, errors: 0, p50: 1, p99, series: [rate] }],
+      supervisor: {
+        ...snapshot.supervisor,
+        pid: String(pid),
+        inFlight: pid,
+        restarts: [{ kind: 'worker' as const, id: '9', reason: 'SIGKILL', count: 1, at: 5 }],
+      },
+      sessions: [
+        {
+          id: `s${pid}`,
+          transport: 'http',
+          protocolVersion: '2025-11-25',
+          client: 'c',
+          principal: undefined,
+          openedAt: opened,
+          requests,
+        },
+      ],
+    };
+  };
+
+  it('sums counts, rates and series, keeps the worst p99 and every worker, once each', () => {
+    const merged = mergeSnapshots([part(1, 10, 2, 5, 100), part(2, 30, 6, 9, 200)]);
+    expect(merged.totals).toMatchObject({ requests: 40, rate: 8, errors: 2, p99: 9, series: [0, 40] });
+    // p50 weighted by rate: (1 × 2 + 3 × 6) / 8.
+    expect(merged.totals.p50).toBe(2.5);
+    expect(merged.eras).toEqual({ legacy: 40, modern: 0 });
+    expect(merged.sessionsByTransport).toEqual({ http: 2 });
+    expect(merged.targets).toEqual([{ name: 'tool echo', rate: 8, errors: 0, p50: 1, p99: 9, series: [8] }]);
+    expect(merged.supervisor).toMatchObject({ pid: '1, 2', inFlight: 3 });
+    expect(merged.supervisor.restarts).toHaveLength(1);
+    expect(merged.sessions.map((session) => session.id)).toEqual(['s2', 's1']);
   });
 });

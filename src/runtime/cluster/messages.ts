@@ -1,11 +1,7 @@
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { RestartEvent } from '../../observability/events.js';
 
 /** The environment variable through which the primary gives its workers the cluster's secret. */
 export const CLUSTER_SECRET_ENV = 'ERLMCP_CLUSTER_SECRET';
-
-/** One registry's figures as prom-client's JSON (what `AggregatorRegistry.aggregate` merges). */
-export type RegistryFigures = MetricObjectWithValues<MetricValue<string>>[];
 
 // --- worker → primary -----------------------------------------------------------------------------
 
@@ -18,26 +14,25 @@ export type ReadyMessage = {
   url: string;
   route?: { tag: string; internalPort: number };
 };
-/** A scrape of /metrics landed on this worker: the primary should collect the cluster's figures. */
-export type ScrapeRequest = { type: 'erlmcp:metrics:scrape'; id: number };
-/** This worker's registry for collection `id`. */
-export type WorkerFigures = { type: 'erlmcp:metrics:figures'; id: number; metrics: RegistryFigures };
+/** A request landed on this worker that needs the whole cluster's view (`/metrics`, the observer). */
+export type GatherRequest = { type: 'erlmcp:gather'; id: number; view: string; arg?: string };
+/** This worker's part of gathering `id`. */
+export type GatherPart = { type: 'erlmcp:gather:part'; id: number; part: unknown };
 
-export type WorkerMessage = ReadyMessage | ScrapeRequest | WorkerFigures;
+export type WorkerMessage = ReadyMessage | GatherRequest | GatherPart;
 
 // --- primary → worker -----------------------------------------------------------------------------
 
 /** Where each live worker's sessions are served: tag → private port. */
 export type RoutesMessage = { type: 'erlmcp:routes'; routes: Record<string, number> };
-/** Send your registry's figures for collection `id`. */
-export type CollectRequest = { type: 'erlmcp:metrics:collect'; id: number };
-/** The cluster's metrics text (or why not) for the worker's scrape `id`. */
-export type ClusterText = { type: 'erlmcp:metrics:text'; id: number; text?: string; error?: string };
-
+/** Send your part of `view` for gathering `id`. */
+export type GatherAsk = { type: 'erlmcp:gather:ask'; id: number; view: string; arg?: string };
+/** The merged view (or why not) for the worker's gathering `id`. */
+export type GatherResult = { type: 'erlmcp:gather:result'; id: number; result?: unknown; error?: string };
 /** The cluster's recent worker restarts (the newest last), for each worker's observer page. */
 export type RestartsMessage = { type: 'erlmcp:restarts'; restarts: RestartEvent[] };
 
-export type PrimaryMessage = RoutesMessage | CollectRequest | ClusterText | RestartsMessage;
+export type PrimaryMessage = RoutesMessage | GatherAsk | GatherResult | RestartsMessage;
 
 /** Narrows an IPC message to the member `T` named by `type`. */
 export function isMessage<T extends WorkerMessage | PrimaryMessage>(

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { channels, type RestartEvent } from '../../observability/events.js';
 import { RestartBudget } from '../restart-budget.js';
-import { collectClusterMetricsInPrimary } from './cluster-metrics.js';
+import { serveClusterViews } from './cluster-views.js';
 import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type ReadyMessage } from './messages.js';
 
 export interface PrimaryOptions {
@@ -103,7 +103,7 @@ export function runPrimary(options: PrimaryOptions): void {
     }
   };
 
-  collectClusterMetricsInPrimary();
+  serveClusterViews();
   for (let i = 0; i < options.workers; i++) fork();
   process.once('SIGTERM', () => shutdown(0));
   process.once('SIGINT', () => shutdown(0));

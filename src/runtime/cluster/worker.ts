@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { channels } from '../../observability/events.js';
 import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
 import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
-import { clusterMetricsInWorker } from './cluster-metrics.js';
+import { clusterViewsInWorker } from './cluster-views.js';
 import {
   CLUSTER_SECRET_ENV,
   isMessage,
@@ -20,7 +20,7 @@ import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
  */
 export async function runWorker(
   serve: (
-    routing: Pick<ServeHttpOptions, 'sessionIdPrefix' | 'routeSession' | 'renderMetrics'>,
+    routing: Pick<ServeHttpOptions, 'sessionIdPrefix' | 'routeSession' | 'renderMetrics' | 'observerSource'>,
   ) => Promise<HttpServerHandle>,
 ): Promise<HttpServerHandle> {
   const secret = process.env[CLUSTER_SECRET_ENV] ?? randomBytes(16).toString('hex');
@@ -38,9 +38,9 @@ export async function runWorker(
     }
   });
   let handle: HttpServerHandle | undefined;
-  // A scrape answers for the whole cluster, whichever worker it lands on.
-  const renderMetrics = clusterMetricsInWorker(() => handle?.metrics?.registry);
-  handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route, renderMetrics });
+  // /metrics and the observer answer for the whole cluster, whichever worker a request lands on.
+  const views = clusterViewsInWorker(() => handle);
+  handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route, ...views });
   const internal = createServer((req, res) => {
     // Only a request carrying the cluster's secret is a proxied one; its identity header is believed.
     if (req.headers[FORWARDED] === secret) {

@@ -7,6 +7,7 @@ import {
   createObserver,
   type ObserverHandler,
   type ObserverOptions,
+  type ObserverSource,
 } from '../../observability/observer/index.js';
 import type { Supervisor } from '../../runtime/supervisor.js';
 import type { McpServer } from '../../server/mcp-server.js';
@@ -37,6 +38,8 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * serves the whole cluster's figures, collected by the primary.
    */
   renderMetrics?: () => Promise<string>;
+  /** Where the observer page's data comes from (a cluster worker shows the whole cluster's). */
+  observerSource?: ObserverSource;
   /**
    * The live observer page (sessions, rates and latency per tool, errors, refusals, supervisor) at
    * `path` (default `/observer`). Off by default: it shows who calls what.
@@ -82,7 +85,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       : (options.legacySse ?? { ssePath: '/sse', messagesPath: '/messages' });
   const legacy = legacyPaths ? createLegacySseHandler(mcp, legacyPaths.messagesPath, options) : undefined;
   const observer = options.observer
-    ? createObserver(mcp, options.observer === true ? {} : options.observer)
+    ? createObserver(mcp, {
+        ...(options.observer === true ? {} : options.observer),
+        ...(options.observerSource ? { source: options.observerSource } : {}),
+      })
     : undefined;
   const health =
     options.health === false ? undefined : (options.health ?? { live: '/healthz', ready: '/readyz' });
