@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -21,6 +22,9 @@ export interface StreamableHttpClientOptions {
 }
 
 const SAFE_HEADER = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** Named limit: how long requests after `initialized` wait for the session's GET stream to open. */
+export const GET_STREAM_OPEN_WAIT_MS = 2_000;
 
 /** A header value, Base64-sentinel encoded when it cannot travel as plain ASCII (2026 rule). */
 export function encodeHeaderValue(value: string): string {
@@ -47,6 +51,12 @@ export class StreamableHttpClientTransport implements Transport {
   #legacyPostUrl: URL | undefined;
   /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
   readonly #toolHeaders = new Map<string, ParamHeader[]>();
+  /**
+   * 2025: settles once `initialized` was delivered and the GET stream is open (or refused, or
+   * GET_STREAM_OPEN_WAIT_MS passed). Later POSTs wait for it: a server may send requests on that
+   * stream as soon as a tool runs, and servers drop messages no open stream can carry.
+   */
+  #streamOpened: Promise<void> | undefined;
 
   constructor(
     url: string | URL,
@@ -79,6 +89,10 @@ export class StreamableHttpClientTransport implements Transport {
         return;
       }
     }
+    if ('method' in message && message.method === 'notifications/initialized') {
+      this.#streamOpened = this.#post(message);
+      return;
+    }
     void this.#post(message);
   }
 
@@ -101,6 +115,11 @@ export class StreamableHttpClientTransport implements Transport {
       await this.#postLegacy(message);
       return;
     }
+    if (
+      this.#streamOpened !== undefined &&
+      !('method' in message && message.method === 'notifications/initialized')
+    )
+      await this.#streamOpened;
     const id = 'id' in message && 'method' in message ? message.id : undefined;
     const controller = new AbortController();
     if (id !== undefined) this.#inFlight.set(id, controller);
@@ -115,8 +134,13 @@ export class StreamableHttpClientTransport implements Transport {
       if (session) this.#sessionId = session;
       if (response.status === 202) {
         await response.body?.cancel();
-        if ('method' in message && message.method === 'notifications/initialized')
-          void this.#openGetStream(undefined, 0);
+        if ('method' in message && message.method === 'notifications/initialized') {
+          const opened = this.#requestGetStream(undefined).then((stream) => {
+            if (stream) void this.#readStream(stream, undefined, 0);
+          });
+          // Bounded: a server that never answers the GET must not hold the session's requests back.
+          await Promise.race([opened, sleep(GET_STREAM_OPEN_WAIT_MS, undefined, { ref: false })]);
+        }
         return;
       }
       const type = response.headers.get('content-type') ?? '';
@@ -268,21 +292,30 @@ export class StreamableHttpClientTransport implements Transport {
     attempt: number,
     requestId?: RequestId,
   ): Promise<void> {
-    if (this.#closed || this.#sessionId === undefined) return;
+    const response = await this.#requestGetStream(lastEventId, requestId);
+    if (response) await this.#readStream(response, requestId, attempt);
+  }
+
+  /** GETs the session's SSE stream: the response once the server answered with one, else undefined. */
+  async #requestGetStream(
+    lastEventId: string | undefined,
+    requestId?: RequestId,
+  ): Promise<Response | undefined> {
+    if (this.#closed || this.#sessionId === undefined) return undefined;
     const headers = { ...this.#headers(undefined), accept: 'text/event-stream' } as Record<string, string>;
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     let response: Response;
     try {
       response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#background.signal });
     } catch {
-      return;
+      return undefined;
     }
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       await response.body?.cancel();
       if (requestId !== undefined) this.#deliverError(requestId, response.status, undefined);
-      return;
+      return undefined;
     }
-    await this.#readStream(response, requestId, attempt);
+    return response;
   }
 
   #headers(message: JsonRpcMessage | undefined): Record<string, string> {
