@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { transportForUrl } from '../../src/transports/transport-for-url.js';
 import { type CliServer, startCli } from '../support/cli-process.js';
+import { clientTls, cliTlsFlags } from '../support/test-certs.js';
 import { testCerts } from '../support/transport-kinds.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
@@ -21,23 +22,11 @@ describe('erlmcp serve over WebSocket and TCP', () => {
   for (const transport of ['ws', 'tcp'] as const) {
     it(`serves ${transport} with mutual TLS, gives handlers the principal, and reloads on SIGHUP`, async () => {
       const c = testCerts();
-      server = await startCli([
-        FIXTURE,
-        '--transport',
-        transport,
-        '--port',
-        '0',
-        '--tls-cert',
-        c.serverCert,
-        '--tls-key',
-        c.serverKey,
-        '--tls-client-ca',
-        c.ca,
-      ]);
+      server = await startCli([FIXTURE, '--transport', transport, '--port', '0', ...cliTlsFlags(c)]);
       expect(server.url).toMatch(
         transport === 'ws' ? /^wss:\/\/127\.0\.0\.1:\d+\/mcp$/ : /^tls:\/\/127\.0\.0\.1:\d+$/,
       );
-      const tls = { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) };
+      const tls = clientTls(c);
       client = new Client({ name: 'cli-test', version: '1' });
       await client.connect(transportForUrl(server.url, { websocket: { tls }, tcp: { tls } }));
       expect(contentText(await client.callTool('principal'))).toBe('spiffe://erlmcp.test/client-a');

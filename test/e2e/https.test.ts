@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpServer } from '../../src/server/mcp-server.js';
 import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
+import { clientTls, serverMutualTls } from '../support/test-certs.js';
 import { testCerts } from '../support/transport-kinds.js';
 
 const MODERN_META = {
@@ -62,11 +63,11 @@ describe('https', () => {
     const c = testCerts();
     const server = new McpServer({ name: 'https', version: '1', onDiagnostic: () => {} });
     server.tool('whoami', { handler: (_args, ctx) => ctx.principal ?? 'anonymous' });
-    const tls = { cert: { path: c.serverCert }, key: { path: c.serverKey }, clientCa: { path: c.ca } };
+    const tls = serverMutualTls(c);
     handle = await serveHttp(server, { port: 0, tls });
     expect(handle.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const ca = c.read(c.ca);
-    const good = await call(handle.url, { ca, cert: c.read(c.clientCert), key: c.read(c.clientKey) });
+    const good = await call(handle.url, clientTls(c));
     expect(good).toMatchObject({ status: 200 });
     expect(JSON.parse((good as { body: string }).body).result.content[0].text).toBe(
       'spiffe://erlmcp.test/client-a',

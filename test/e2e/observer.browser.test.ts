@@ -7,6 +7,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
+import { MODERN_HEADERS } from '../support/cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = 'test-results/observer';
@@ -34,9 +35,7 @@ describe('observer page in a browser', () => {
         await fetch(url, {
           method: 'POST',
           headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'mcp-protocol-version': '2026-07-28',
+            ...MODERN_HEADERS,
             'mcp-method': 'tools/call',
             'mcp-name': 'echo',
           },

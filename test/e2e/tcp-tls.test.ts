@@ -10,6 +10,7 @@ import { keepConnected } from '../../src/client/keep-connected.js';
 import { McpServer } from '../../src/server/mcp-server.js';
 import { TcpClientTransport } from '../../src/transports/tcp/client-transport.js';
 import { type ServeTcpOptions, serveTcp, type TcpServerHandle } from '../../src/transports/tcp/serve-tcp.js';
+import { clientTls, serverMutualTls } from '../support/test-certs.js';
 import { testCerts } from '../support/transport-kinds.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
@@ -39,7 +40,7 @@ async function serve(options: ServeTcpOptions = {}): Promise<TcpServerHandle> {
 
 function mutualTls(): ServeTcpOptions['tls'] {
   const c = testCerts();
-  return { cert: { path: c.serverCert }, key: { path: c.serverKey }, clientCa: { path: c.ca } };
+  return serverMutualTls(c);
 }
 
 async function client(url: string, tls?: ConstructorParameters<typeof TcpClientTransport>[1]) {
@@ -159,7 +160,7 @@ describe('TLS', () => {
     const c = testCerts();
     const handle = await serve({ tls: mutualTls()! });
     const connected = await client(handle.url, {
-      tls: { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+      tls: clientTls(c),
     });
     expect(contentText(await connected.callTool('whoami'))).toBe('spiffe://erlmcp.test/client-a');
   });
@@ -169,7 +170,7 @@ describe('TLS', () => {
     const handle = await serve({ tls: mutualTls()! });
     const port = Number(new URL(handle.url).port);
     const good = await client(handle.url, {
-      tls: { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+      tls: clientTls(c),
     });
     const ca = c.read(c.ca);
     // The probe itself can succeed: a valid client certificate connects.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliServer, postOnFreshConnection, startCli } from '../support/cli-process.js';
+import { clientTls, cliTlsFlags } from '../support/test-certs.js';
 import { testCerts } from '../support/transport-kinds.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -10,7 +11,7 @@ async function post(url: string, headers: Record<string, string>, body: unknown)
     url,
     { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
     JSON.stringify(body),
-    { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+    clientTls(c),
   );
   return { ...answer, session: answer.headers['mcp-session-id'] as string | undefined };
 }
@@ -32,12 +33,7 @@ describe('erlmcp serve --workers with mutual TLS', () => {
       '0',
       '--workers',
       '2',
-      '--tls-cert',
-      c.serverCert,
-      '--tls-key',
-      c.serverKey,
-      '--tls-client-ca',
-      c.ca,
+      ...cliTlsFlags(c),
     ]);
     const cli = server;
     await waitUntil(() => [...cli.stderr().matchAll(/worker \d+ ready/g)].length === 2, 10_000);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TlsOptions } from '../../src/transports/tls/tls-options.js';
 import { TEST_TMP_ENV } from './global-setup.js';
 
 /** PEM files generated for one test run: never committed, gone with the temp directory. */
@@ -130,4 +131,21 @@ function expiredCert(dir: string, key: (name: string) => void): void {
     '20200102000000Z',
     '-notext',
   ]);
+}
+
+/** Server options for mutual TLS with these certificates (files, so reloading can be tested). */
+export function serverMutualTls(
+  c: TestCerts,
+): TlsOptions & Record<'cert' | 'key' | 'clientCa', { path: string }> {
+  return { cert: { path: c.serverCert }, key: { path: c.serverKey }, clientCa: { path: c.ca } };
+}
+
+/** `erlmcp serve` flags for a mutual-TLS server with these certificates. */
+export function cliTlsFlags(c: TestCerts): string[] {
+  return ['--tls-cert', c.serverCert, '--tls-key', c.serverKey, '--tls-client-ca', c.ca];
+}
+
+/** What a client presents to a mutual-TLS server with these certificates (the `client-a` identity). */
+export function clientTls(c: TestCerts): { ca: Buffer; cert: Buffer; key: Buffer } {
+  return { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) };
 }

@@ -5,7 +5,7 @@ import { serveTcp } from '../../src/transports/tcp/serve-tcp.js';
 import type { Transport } from '../../src/transports/transport.js';
 import { WebSocketClientTransport } from '../../src/transports/websocket/client-transport.js';
 import { serveWebSocket } from '../../src/transports/websocket/serve-websocket.js';
-import { generateTestCerts, type TestCerts } from './test-certs.js';
+import { clientTls, generateTestCerts, serverMutualTls, type TestCerts } from './test-certs.js';
 
 /** A way to connect an erlmcp client to an McpServer: the e2e suite runs over each. */
 export interface TransportKind {
@@ -46,10 +46,10 @@ export const mutualTlsKind: TransportKind = {
     const c = testCerts();
     const handle = await serveTcp(server, {
       port: 0,
-      tls: { cert: { path: c.serverCert }, key: { path: c.serverKey }, clientCa: { path: c.ca } },
+      tls: serverMutualTls(c),
     });
     const transport = new TcpClientTransport(handle.url, {
-      tls: { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+      tls: clientTls(c),
     });
     return { transport, close: () => handle.close() };
   },
@@ -70,10 +70,10 @@ export const secureWebSocketKind: TransportKind = {
     const c = testCerts();
     const handle = await serveWebSocket(server, {
       port: 0,
-      tls: { cert: { path: c.serverCert }, key: { path: c.serverKey }, clientCa: { path: c.ca } },
+      tls: serverMutualTls(c),
     });
     const transport = new WebSocketClientTransport(handle.url, {
-      tls: { ca: c.read(c.ca), cert: c.read(c.clientCert), key: c.read(c.clientKey) },
+      tls: clientTls(c),
     });
     return { transport, close: () => handle.close() };
   },

@@ -1,11 +1,11 @@
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientOverMemory } from '../../../test/support/memory-client.js';
 import { Client } from '../../client/client.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../transports/http/client-transport.js';
 import { serveHttp } from '../../transports/http/serve-http.js';
-import { createLinkedPair } from '../../transports/memory/linked-pair.js';
 import { enableTracing } from '../tracing/enable-tracing.js';
 import { enableRequestLogs, logLine } from './request-logs.js';
 
@@ -38,18 +38,7 @@ function newServer(): McpServer {
   return server;
 }
 
-async function overMemory(): Promise<Client> {
-  const server = newServer();
-  const [clientSide, serverSide] = createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: 'probe', version: '1' }, { versionNegotiation: 'legacy' });
-  await client.connect(clientSide);
-  cleanups.push(
-    () => server.close(),
-    () => client.close(),
-  );
-  return client;
-}
+const overMemory = () => clientOverMemory(newServer(), cleanups);
 
 const SECRET_ARGUMENTS = {
   Authorization: 'Bearer auth-secret',

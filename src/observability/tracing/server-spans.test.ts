@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { MODERN_HEADERS } from '../../../test/support/cli-process.js';
 import { useInMemoryTracing } from '../../../test/support/in-memory-tracing.js';
-import { Client } from '../../client/client.js';
+import { clientOverMemory } from '../../../test/support/memory-client.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { type HttpServerHandle, serveHttp } from '../../transports/http/serve-http.js';
-import { createLinkedPair } from '../../transports/memory/linked-pair.js';
 import { handlerScope } from '../events.js';
 import { TRACER_VERSION } from './enable-tracing.js';
 
@@ -32,18 +32,7 @@ function newServer(): McpServer {
   return server;
 }
 
-async function overMemory(): Promise<Client> {
-  const server = newServer();
-  const [clientSide, serverSide] = createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: 'probe', version: '1' }, { versionNegotiation: 'legacy' });
-  await client.connect(clientSide);
-  cleanups.push(
-    () => server.close(),
-    () => client.close(),
-  );
-  return client;
-}
+const overMemory = () => clientOverMemory(newServer(), cleanups);
 
 async function overHttp(): Promise<HttpServerHandle> {
   const handle = await serveHttp(newServer(), { host: '127.0.0.1', port: 0, legacySse: false });
@@ -65,9 +54,7 @@ async function postModern(url: string, meta: Record<string, unknown>, headers: R
   const response = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
+      ...MODERN_HEADERS,
       'mcp-method': 'tools/call',
       'mcp-name': 'echo',
       ...headers,
