@@ -112,11 +112,6 @@ export interface RestartEvent {
   reason: string;
   /** Restarts within the current budget window, including this one. */
   count: number;
-  /**
-   * Set on a cluster worker for a worker restart relayed from the primary (for the observer page);
-   * the primary already counted it, so metrics skip it.
-   */
-  relayed?: boolean;
 }
 
 export interface BytesEvent {

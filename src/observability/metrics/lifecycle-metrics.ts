@@ -140,7 +140,6 @@ export class LifecycleMetrics {
   };
 
   readonly onRestart = (message: unknown): void => {
-    if ((message as RestartEvent).relayed) return;
     const kind = (message as RestartEvent).kind;
     this.#restarts.inc({ kind: kind === 'worker' || kind === 'upstream' ? kind : OTHER });
   };

@@ -7,12 +7,16 @@ type Target = ObserverSnapshot['targets'][number];
  * worst p99 and a rate-weighted p50 (percentiles of the union are not recoverable from percentiles);
  * the newest errors, sessions and restarts of all workers.
  */
-export function mergeSnapshots(parts: ObserverSnapshot[]): ObserverSnapshot {
+export function mergeSnapshots(
+  parts: ObserverSnapshot[],
+  /** Restarts seen outside the parts (a cluster's worker restarts happen in its primary). */
+  moreRestarts: ObserverSnapshot['supervisor']['restarts'] = [],
+): ObserverSnapshot {
   const [first] = parts;
   if (first === undefined) throw new Error('no snapshot to merge');
   const supervisors = parts.map((part) => part.supervisor);
   const restarts = new Map<string, ObserverSnapshot['supervisor']['restarts'][number]>();
-  for (const restart of supervisors.flatMap((supervisor) => supervisor.restarts))
+  for (const restart of [...supervisors.flatMap((supervisor) => supervisor.restarts), ...moreRestarts])
     restarts.set(`${restart.kind} ${restart.id} ${restart.count}`, restart);
   return {
     now: Math.max(...parts.map((part) => part.now)),

@@ -29,7 +29,14 @@ export function serveClusterViews(prefix = 'erlmcp_'): void {
     labelNames: ['kind'],
     registers: [own],
   });
-  channels.restart.subscribe((message) => restarts.inc({ kind: (message as RestartEvent).kind }));
+  // Worker restarts happen here, in the primary: counted, and kept for the merged observer page.
+  const recentRestarts: (RestartEvent & { at: number })[] = [];
+  channels.restart.subscribe((message) => {
+    const event = message as RestartEvent;
+    restarts.inc({ kind: event.kind });
+    recentRestarts.push({ ...event, at: Date.now() });
+    if (recentRestarts.length > 20) recentRestarts.shift();
+  });
   const present = <T>(parts: unknown[]) => parts.filter((part) => part !== null) as T[];
   serveGathering({
     metrics: async (parts) =>
@@ -37,7 +44,7 @@ export function serveClusterViews(prefix = 'erlmcp_'): void {
         ...present<RegistryFigures>(parts),
         await own.getMetricsAsJSON(),
       ]).metrics(),
-    observer: (parts) => mergeSnapshots(present<ObserverSnapshot>(parts)),
+    observer: (parts) => mergeSnapshots(present<ObserverSnapshot>(parts), recentRestarts),
     'observer-session': (parts) => present<SessionView>(parts)[0] ?? null,
   });
 }

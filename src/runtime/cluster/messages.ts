@@ -1,5 +1,3 @@
-import type { RestartEvent } from '../../observability/events.js';
-
 /** The environment variable through which the primary gives its workers the cluster's secret. */
 export const CLUSTER_SECRET_ENV = 'ERLMCP_CLUSTER_SECRET';
 
@@ -29,10 +27,7 @@ export type RoutesMessage = { type: 'erlmcp:routes'; routes: Record<string, numb
 export type GatherAsk = { type: 'erlmcp:gather:ask'; id: number; view: string; arg?: string };
 /** The merged view (or why not) for the worker's gathering `id`. */
 export type GatherResult = { type: 'erlmcp:gather:result'; id: number; result?: unknown; error?: string };
-/** The cluster's recent worker restarts (the newest last), for each worker's observer page. */
-export type RestartsMessage = { type: 'erlmcp:restarts'; restarts: RestartEvent[] };
-
-export type PrimaryMessage = RoutesMessage | GatherAsk | GatherResult | RestartsMessage;
+export type PrimaryMessage = RoutesMessage | GatherAsk | GatherResult;
 
 /** Narrows an IPC message to the member `T` named by `type`. */
 export function isMessage<T extends WorkerMessage | PrimaryMessage>(

@@ -30,23 +30,18 @@ export function runPrimary(options: PrimaryOptions): void {
   const secret = randomBytes(16).toString('hex');
   let stopping = false;
   let restarts = 0;
-  /** The latest worker restarts, relayed to every worker for its observer page. */
-  const recentRestarts: RestartEvent[] = [];
 
-  // A worker may disconnect between the check and the send: its error goes to the callback, not to
-  // an unhandled 'error' event that would take the primary down.
-  const send = (worker: Worker, message: PrimaryMessage) => {
-    if (worker.isConnected()) worker.send(message, undefined, undefined, () => {});
-  };
-  const sendToAll = (message: PrimaryMessage) => {
-    if (stopping) return;
-    for (const worker of Object.values(cluster.workers ?? {})) if (worker) send(worker, message);
-  };
-  const broadcast = () =>
-    sendToAll({
+  const broadcast = () => {
+    const message: PrimaryMessage = {
       type: 'erlmcp:routes',
       routes: Object.fromEntries([...routes.values()].map((route) => [route.tag, route.port])),
-    });
+    };
+    if (stopping) return;
+    // A worker may disconnect between the check and the send: its error goes to the callback, not
+    // to an unhandled 'error' event that would take the primary down.
+    for (const worker of Object.values(cluster.workers ?? {}))
+      if (worker?.isConnected()) worker.send(message, undefined, undefined, () => {});
+  };
 
   const fork = () => {
     const worker = cluster.fork({ [CLUSTER_SECRET_ENV]: secret });
@@ -56,7 +51,6 @@ export function runPrimary(options: PrimaryOptions): void {
         routes.set(worker, { tag: message.route.tag, port: message.route.internalPort });
         broadcast();
       }
-      if (recentRestarts.length > 0) send(worker, { type: 'erlmcp:restarts', restarts: recentRestarts });
       log(`erlmcp: worker ${worker.process.pid} ready`);
       if (pendingFirst > 0 && --pendingFirst === 0) options.onListening?.(message.url);
     });
@@ -74,9 +68,6 @@ export function runPrimary(options: PrimaryOptions): void {
           count: restarts,
         };
         if (channels.restart.hasSubscribers) channels.restart.publish(event);
-        recentRestarts.push(event);
-        if (recentRestarts.length > 20) recentRestarts.shift();
-        sendToAll({ type: 'erlmcp:restarts', restarts: recentRestarts });
         fork();
         return;
       }

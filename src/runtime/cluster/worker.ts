@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { channels } from '../../observability/events.js';
 import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
 import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
 import { clusterViewsInWorker } from './cluster-views.js';
-import {
-  CLUSTER_SECRET_ENV,
-  isMessage,
-  type RestartsMessage,
-  type RoutesMessage,
-  type WorkerMessage,
-} from './messages.js';
+import { CLUSTER_SECRET_ENV, isMessage, type RoutesMessage, type WorkerMessage } from './messages.js';
 import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
 
 /**
@@ -25,17 +18,8 @@ export async function runWorker(
 ): Promise<HttpServerHandle> {
   const secret = process.env[CLUSTER_SECRET_ENV] ?? randomBytes(16).toString('hex');
   const router = new SessionRouter(randomBytes(4).toString('hex'), secret);
-  // Worker restarts happen in the primary; relayed here they reach this worker's observer page.
-  const relayed = new Set<string>();
   process.on('message', (message: unknown) => {
     if (isMessage<RoutesMessage>(message, 'erlmcp:routes')) router.setRoutes(message.routes);
-    if (!isMessage<RestartsMessage>(message, 'erlmcp:restarts')) return;
-    for (const restart of message.restarts) {
-      const key = `${restart.id}:${restart.count}`;
-      if (relayed.has(key)) continue;
-      relayed.add(key);
-      if (channels.restart.hasSubscribers) channels.restart.publish({ ...restart, relayed: true });
-    }
   });
   let handle: HttpServerHandle | undefined;
   // /metrics and the observer answer for the whole cluster, whichever worker a request lands on.
