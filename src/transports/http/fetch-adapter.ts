@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
+import { bodyTooLarge, parseJsonBody } from './read-body.js';
 import { createStreamableHttpHandler } from './streamable-http-handler.js';
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
@@ -76,6 +77,30 @@ class ResponseWriter extends EventEmitter {
   }
 }
 
+/**
+ * The body's bytes, or undefined once it is known to exceed `limit`: a declared length is refused
+ * before reading, and reading stops (the stream is cancelled) as soon as the limit is passed.
+ */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
 function jsonError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: '2.0', id: null, error: { code, message } }, { status });
 }
@@ -100,18 +125,14 @@ export function fetchHandler(
           'Unsupported Media Type: Content-Type must be application/json',
         );
       }
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      if (bytes.byteLength > maxBodyBytes)
-        return jsonError(
-          413,
-          ErrorCode.InvalidRequest,
-          `Payload Too Large: body exceeds ${maxBodyBytes} bytes`,
-        );
-      try {
-        parsed = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        return jsonError(400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');
+      const bytes = await readLimited(request, maxBodyBytes);
+      if (!bytes) {
+        const refusal = bodyTooLarge(maxBodyBytes);
+        return jsonError(refusal.status, refusal.code, refusal.message);
       }
+      const decoded = parseJsonBody(bytes);
+      if (!('value' in decoded)) return jsonError(decoded.status, decoded.code, decoded.message);
+      parsed = decoded.value;
     }
     const url = new URL(request.url);
     const headers: Record<string, string> = {};

@@ -6,10 +6,11 @@ import { channels, publishBytes } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
+import { hostOriginGuard } from '../host-policy.js';
 import type { MessageSink, Transport } from '../transport.js';
 import { sendError, sendRefusal } from './http-responses.js';
-import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
+import { receiveJson, sendBodyRefusal } from './read-body.js';
 import { SSE_HEADERS } from './sse-stream.js';
 
 /**
@@ -73,15 +74,11 @@ export function createLegacySseHandler(
   const streams = new Map<string, SseConnectionTransport>();
   const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
   const keepAliveMs = options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs;
+  const refusedHostOrOrigin = hostOriginGuard(options);
   const guard = (req: IncomingMessage, res: ServerResponse) => {
-    if (
-      !isAllowedHost(req.headers.host, options.allowedHosts) ||
-      !isAllowedOrigin(req.headers.origin, options.allowedOrigins)
-    ) {
-      sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host or Origin not allowed');
-      return false;
-    }
-    return true;
+    const forbidden = refusedHostOrOrigin(req.headers);
+    if (forbidden) sendError(res, 403, ErrorCode.InvalidRequest, forbidden);
+    return forbidden === undefined;
   };
   return {
     async stream(req, res) {
@@ -112,16 +109,19 @@ export function createLegacySseHandler(
         sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown or missing sessionId');
         return;
       }
-      let value: unknown;
-      try {
-        value = JSON.parse((await readBody(req, maxBodyBytes, 'sse')).toString('utf8'));
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) sendError(res, 413, ErrorCode.InvalidRequest, error.message);
-        else sendError(res, 400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');
-        return;
-      }
-      res.writeHead(202).end('Accepted');
-      transport.receive(value);
+      receiveJson(
+        req,
+        maxBodyBytes,
+        (refusal, value) => {
+          if (refusal) {
+            sendBodyRefusal(res, refusal);
+            return;
+          }
+          res.writeHead(202).end('Accepted');
+          transport.receive(value);
+        },
+        'sse',
+      );
     },
     async close() {
       await Promise.all([...streams.values()].map((transport) => transport.close()));

@@ -1,19 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HostOriginOptions } from '../host-policy.js';
+import { DEFAULT_RECEIVE_TIMEOUT_MS } from '../receive-timeouts.js';
 import type { EventStore } from './event-store.js';
 
 /** Every limit of the HTTP transport, named, with its default (see `HTTP_DEFAULTS`). */
-export interface HttpTransportOptions {
+export interface HttpTransportOptions extends HostOriginOptions {
   /** Endpoint path. Default `/mcp`. */
   path?: string;
   /** Largest request body accepted (413 above). Default 4 MiB. */
   maxBodyBytes?: number;
   /**
-   * Hosts accepted in the `Host` header (DNS-rebinding protection). Default: localhost names only
-   * (`localhost`, `127.0.0.1`, `[::1]`) with any port; `'*'` disables the check.
+   * The whole request (headers and body) must arrive within this, or it is answered with 408 and its
+   * connection closed (a client trickling a body cannot hold a socket). Applied by the servers erlmcp
+   * listens with (`serveHttp`); behind a framework, set the framework's own. Default 30 s.
    */
-  allowedHosts?: string[] | '*';
-  /** Origins accepted when a request carries `Origin`. Default: http(s)://localhost-like origins. */
-  allowedOrigins?: string[] | '*';
+  receiveTimeoutMs?: number;
   /** 2025 responses: JSON, SSE, or SSE only when the request emits messages (`auto`, default). */
   responseMode?: 'auto' | 'json' | 'sse';
   /** SSE keep-alive comment interval. Default 15 s. */
@@ -44,39 +45,8 @@ export interface HttpTransportOptions {
 export const HTTP_DEFAULTS = {
   path: '/mcp',
   maxBodyBytes: 4 * 1024 * 1024,
+  receiveTimeoutMs: DEFAULT_RECEIVE_TIMEOUT_MS,
   keepAliveMs: 15_000,
   retryMs: 1_000,
   sessionIdleMs: 30 * 60_000,
 } as const;
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Host header without its port; IPv6 literals keep their brackets. */
-export function hostName(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  const colon = host.lastIndexOf(':');
-  return colon === -1 ? host : host.slice(0, colon);
-}
-
-export function isAllowedHost(host: string | undefined, allowed: string[] | '*' | undefined): boolean {
-  if (allowed === '*') return true;
-  if (!host) return false;
-  const name = hostName(host.toLowerCase());
-  return allowed
-    ? allowed.some((entry) => entry.toLowerCase() === host.toLowerCase() || entry.toLowerCase() === name)
-    : LOCAL_HOSTS.has(name);
-}
-
-export function isAllowedOrigin(origin: string | undefined, allowed: string[] | '*' | undefined): boolean {
-  if (origin === undefined || allowed === '*') return true;
-  if (allowed) return allowed.includes(origin);
-  try {
-    const url = new URL(origin);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      LOCAL_HOSTS.has(url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname)
-    );
-  } catch {
-    return false;
-  }
-}

@@ -1,60 +1,105 @@
-import type { IncomingMessage } from 'node:http';
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { channels, publishBytes, type TransportName } from '../../observability/events.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { sendJson } from './http-responses.js';
 
-export class BodyTooLargeError extends Error {
-  override readonly name = 'BodyTooLargeError';
+/** Why a body was not taken: its HTTP status and JSON-RPC error. */
+export interface BodyRefusal {
+  readonly status: 400 | 413;
+  readonly code: number;
+  readonly message: string;
+}
+
+export const bodyTooLarge = (limit: number): BodyRefusal => ({
+  status: 413,
+  code: ErrorCode.InvalidRequest,
+  message: `Payload Too Large: body exceeds ${limit} bytes`,
+});
+
+const UNREADABLE: BodyRefusal = {
+  status: 400,
+  code: ErrorCode.ParseError,
+  message: 'Parse error: could not read the body',
+};
+const NOT_UTF8: BodyRefusal = {
+  status: 400,
+  code: ErrorCode.ParseError,
+  message: 'Parse error: body is not valid UTF-8',
+};
+const NOT_JSON: BodyRefusal = {
+  status: 400,
+  code: ErrorCode.ParseError,
+  message: 'Parse error: body is not valid JSON',
+};
+
+/**
+ * Decodes a JSON body the way every transport does: strict UTF-8 (stdio, TCP and WebSocket refuse
+ * invalid bytes too, rather than substituting U+FFFD), then JSON.
+ */
+export function parseJsonBody(body: Uint8Array): { value: unknown } | BodyRefusal {
+  if (!isUtf8(body)) return NOT_UTF8;
+  try {
+    return { value: JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) };
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 /**
- * Reads the whole body, refusing (and stopping reading) past `limit` bytes. Calls `done` once, with
- * the body or the error (a callback, not a promise: this is on every POST).
+ * The one request-reading path of every HTTP endpoint: reads the whole body and parses it as JSON,
+ * calling `done` once with the value or a refusal (a callback, not a promise: this is on every POST).
+ * A declared `Content-Length` over `limit` is refused before a byte is read; a body that grows past
+ * it stops being read at once (the refusal closes the connection: see `sendBodyRefusal`).
  */
-export function receiveBody(
+export function receiveJson(
   req: IncomingMessage,
   limit: number,
-  done: (error: Error | undefined, body: Buffer) => void,
+  done: (refusal: BodyRefusal | undefined, value: unknown) => void,
   /** Whose bytes these are, on `erlmcp:transport:bytes`. */
   transport: TransportName = 'http',
 ): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    done(new BodyTooLargeError(`Body exceeds ${limit} bytes`), EMPTY);
+    req.pause();
+    done(bodyTooLarge(limit), undefined);
     return;
   }
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
-  const settle = (error: Error | undefined, body: Buffer) => {
+  const settle = (refusal: BodyRefusal | undefined, value: unknown) => {
     if (settled) return;
     settled = true;
-    done(error, body);
+    done(refusal, value);
   };
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) {
+      // Stop here: no more of this body is read (the socket is closed after the 413).
       req.removeAllListeners('data');
-      req.resume();
-      settle(new BodyTooLargeError(`Body exceeds ${limit} bytes`), EMPTY);
+      req.pause();
+      chunks.length = 0;
+      settle(bodyTooLarge(limit), undefined);
       return;
     }
     chunks.push(chunk);
   });
   req.once('end', () => {
+    if (settled) return;
     if (channels.bytes.hasSubscribers) publishBytes(transport, 'in', size);
-    settle(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    const parsed = parseJsonBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    if ('value' in parsed) settle(undefined, parsed.value);
+    else settle(parsed, undefined);
   });
-  req.once('error', (error) => settle(error, EMPTY));
+  req.once('error', () => settle(UNREADABLE, undefined));
 }
 
-/** `receiveBody` as a promise, for paths that are not hot. */
-export function readBody(
-  req: IncomingMessage,
-  limit: number,
-  transport: TransportName = 'http',
-): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    receiveBody(req, limit, (error, body) => (error ? reject(error) : resolve(body)), transport),
-  );
+/**
+ * Answers a refused body. A 413 also ends the connection (`Connection: close`; Node then closes the
+ * socket once the answer is written), so the rest of an oversized body is never read.
+ */
+export function sendBodyRefusal(res: ServerResponse, refusal: BodyRefusal): void {
+  const body = { jsonrpc: '2.0', id: null, error: { code: refusal.code, message: refusal.message } };
+  sendJson(res, refusal.status, body, refusal.status === 413 ? { connection: 'close' } : {});
 }
-
-const EMPTY = Buffer.alloc(0);

@@ -11,6 +11,8 @@ import {
 } from '../../observability/observer/index.js';
 import type { Supervisor } from '../../runtime/supervisor.js';
 import type { McpServer } from '../../server/mcp-server.js';
+import { hostOriginGuard } from '../host-policy.js';
+import { receiveTimeouts } from '../receive-timeouts.js';
 import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
 import { createLegacySseHandler } from './legacy-sse.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
@@ -100,10 +102,26 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       : (options.metrics?.metrics ??
         createMetrics(mcp, options.metrics?.registry ? { registry: options.metrics.registry } : {}));
   const sockets = new Set<Socket>();
+  // The endpoint and the 2024-11-05 endpoints check Host/Origin themselves (they also serve outside
+  // serveHttp); every other route here but the health probes, which reveal nothing, checks it now.
+  const refusedHostOrOrigin = hostOriginGuard(options);
   const requestListener: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
+    if (health && req.method === 'GET' && (pathname === health.live || pathname === health.ready)) {
+      // Probes stay open to any Host (balancers send their own), but then tell only the status.
+      const detailed = refusedHostOrOrigin(req.headers) === undefined;
+      sendHealth(res, mcp.core.supervisor, pathname === health.ready, detailed);
+      return;
+    }
+    if (pathname !== path && pathname !== legacyPaths?.ssePath && pathname !== legacyPaths?.messagesPath) {
+      const forbidden = refusedHostOrOrigin(req.headers);
+      if (forbidden) {
+        res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end(forbidden);
+        return;
+      }
+    }
     if (legacy && legacyPaths && req.method === 'GET' && pathname === legacyPaths.ssePath) {
       void legacy.stream(req, res);
       return;
@@ -113,10 +131,6 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       return;
     }
     if (observer && pathname?.startsWith(observer.path) && observer.handle(req, res)) return;
-    if (health && req.method === 'GET' && (pathname === health.live || pathname === health.ready)) {
-      sendHealth(res, mcp.core.supervisor, pathname === health.ready);
-      return;
-    }
     if (metrics && req.method === 'GET' && pathname === metricsPath) {
       sendMetrics(res, metrics, mcp, options.renderMetrics);
       return;
@@ -130,8 +144,8 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   };
   const tls = options.tls;
   const server = tls
-    ? createHttpsServer(serverTlsOptions(tls), requestListener)
-    : createServer(requestListener);
+    ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
+    : createServer(receiveTimeouts(options), requestListener);
   // A failed handshake (no or foreign client certificate, plaintext on the TLS port) ends that socket only.
   server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   server.on('connection', (socket) => {
@@ -196,16 +210,25 @@ function sendMetrics(
   );
 }
 
-function sendHealth(res: ServerResponse, supervisor: Supervisor, readiness: boolean): void {
+function sendHealth(
+  res: ServerResponse,
+  supervisor: Supervisor,
+  readiness: boolean,
+  detailed: boolean,
+): void {
   const refusing = readiness && supervisor.overloaded;
   const status = supervisor.draining ? 'draining' : refusing ? 'overloaded' : 'ok';
-  const body = JSON.stringify({
-    status,
-    pid: process.pid,
-    inFlight: supervisor.inFlight,
-    sessions: supervisor.sessions,
-    eventLoopDelayMs: Math.round(supervisor.shedder.delayMs),
-  });
+  const body = JSON.stringify(
+    detailed
+      ? {
+          status,
+          pid: process.pid,
+          inFlight: supervisor.inFlight,
+          sessions: supervisor.sessions,
+          eventLoopDelayMs: Math.round(supervisor.shedder.delayMs),
+        }
+      : { status },
+  );
   res.writeHead(refusing ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(body);
 }

@@ -12,12 +12,13 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { PeerLink } from '../../server/exchange.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
+import { hostOriginGuard } from '../host-policy.js';
 import { sendError, sendRefusal } from './http-responses.js';
 import { lastVerdict } from './last-verdict.js';
 import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
-import { HTTP_DEFAULTS, type HttpTransportOptions, isAllowedHost, isAllowedOrigin } from './options.js';
-import { BodyTooLargeError, receiveBody } from './read-body.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
+import { receiveJson, sendBodyRefusal } from './read-body.js';
 import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
@@ -55,10 +56,7 @@ export function createStreamableHttpHandler(
     ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
   };
   const legacy = createLegacyEndpoint(core, options, streamLimits);
-  const hostAllowed = lastVerdict((host: string | undefined) => isAllowedHost(host, options.allowedHosts));
-  const originAllowed = lastVerdict((origin: string | undefined) =>
-    isAllowedOrigin(origin, options.allowedOrigins),
-  );
+  const refusedHostOrOrigin = hostOriginGuard(options);
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
   const jsonContent = lastVerdict((type: string | undefined) =>
     (type ?? '').toLowerCase().startsWith('application/json'),
@@ -94,12 +92,9 @@ export function createStreamableHttpHandler(
   }
 
   function route(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
-    if (!hostAllowed(req.headers.host)) {
-      sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host not allowed');
-      return;
-    }
-    if (!originAllowed(req.headers.origin)) {
-      sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Origin not allowed');
+    const forbidden = refusedHostOrOrigin(req.headers);
+    if (forbidden) {
+      sendError(res, 403, ErrorCode.InvalidRequest, forbidden);
       return;
     }
     const sessionId = options.routeSession && header(req, 'mcp-session-id');
@@ -142,18 +137,9 @@ export function createStreamableHttpHandler(
       );
       return;
     }
-    receiveBody(req, maxBodyBytes, (error, body) => {
-      if (error) {
-        if (error instanceof BodyTooLargeError)
-          sendError(res, 413, ErrorCode.InvalidRequest, `Payload Too Large: ${error.message}`);
-        else sendError(res, 400, ErrorCode.ParseError, 'Parse error: could not read the body');
-        return;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(body.toString('utf8'));
-      } catch {
-        sendError(res, 400, ErrorCode.ParseError, 'Parse error: body is not valid JSON');
+    receiveJson(req, maxBodyBytes, (refusal, value) => {
+      if (refusal) {
+        sendBodyRefusal(res, refusal);
         return;
       }
       try {

@@ -1,3 +1,4 @@
+import type { HostOriginOptions } from '../host-policy.js';
 import type { TlsOptions } from '../tls/tls-options.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../transport.js';
 
@@ -40,16 +41,9 @@ export interface WebSocketConnectionOptions {
 }
 
 /** Server options: where to listen and which upgrades to accept (same Host/Origin rules as HTTP). */
-export interface WebSocketServerOptions extends WebSocketConnectionOptions {
+export interface WebSocketServerOptions extends WebSocketConnectionOptions, HostOriginOptions {
   /** Endpoint path; upgrades elsewhere are left to other listeners (standalone: 404). Default `/mcp`. */
   path?: string;
-  /**
-   * Hosts accepted in the `Host` header (DNS-rebinding protection). Default: localhost names only
-   * (`localhost`, `127.0.0.1`, `[::1]`) with any port; `'*'` disables the check.
-   */
-  allowedHosts?: string[] | '*';
-  /** Origins accepted when the upgrade carries `Origin` (browsers always send it). Default: localhost-like. */
-  allowedOrigins?: string[] | '*';
 }
 
 /** `serveWebSocket`: a standalone server, https when `tls` is given. */
@@ -58,6 +52,8 @@ export interface ServeWebSocketOptions extends WebSocketServerOptions {
   host?: string;
   /** Port; 0 picks a free one. Default 3000. */
   port?: number;
+  /** The upgrade request's headers must arrive within this (else 408). Default 30 s. */
+  receiveTimeoutMs?: number;
   /** Serve `wss://`; with `clientCa`, clients must present a certificate (its identity is the principal). */
   tls?: TlsOptions;
 }

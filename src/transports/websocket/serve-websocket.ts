@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer, type Reque
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { McpServer } from '../../server/mcp-server.js';
+import { receiveTimeouts } from '../receive-timeouts.js';
 import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
 import { attachWebSocket, type WebSocketAttachment } from './attach.js';
 import { type ServeWebSocketOptions, WEBSOCKET_DEFAULTS } from './options.js';
@@ -38,8 +39,8 @@ export async function serveWebSocket(
   };
   let tls = options.tls;
   const server = tls
-    ? createHttpsServer(serverTlsOptions(tls), requestListener)
-    : createHttpServer(requestListener);
+    ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
+    : createHttpServer(receiveTimeouts(options), requestListener);
   const attachment = attachWebSocket(mcp, server, options);
   // The attachment leaves other paths to other listeners; here there are none.
   server.on('upgrade', (req, socket) => {

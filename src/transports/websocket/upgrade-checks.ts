@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { isAllowedHost, isAllowedOrigin } from '../http/options.js';
+import { isAllowedHost, isAllowedOrigin } from '../host-policy.js';
 import { MCP_SUBPROTOCOL, type WebSocketServerOptions } from './options.js';
 
 /** An upgrade answered with a plain HTTP status instead of a WebSocket. */
