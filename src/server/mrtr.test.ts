@@ -80,6 +80,37 @@ describe('2026 multi round-trip requests (deterministic replay)', () => {
     expect(runs.count).toBe(1);
   });
 
+  it('accepts only the canonical spelling of the signature', async () => {
+    const runs = { count: 0 };
+    const { modern } = await harness(setup(runs));
+    const first = (await modern('tools/call', { name: 'two_questions' })).result as Result;
+    const [body, mac] = first.requestState.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 43 characters carry 258 bits for a 256-bit MAC: the last one's two low bits are not decoded.
+    const last = alphabet.indexOf(mac.at(-1)!);
+    const sameBytes = `${mac.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(sameBytes, 'base64url')).toEqual(Buffer.from(mac, 'base64url'));
+    for (const spelling of [
+      `${mac}!`,
+      `${mac}=`,
+      `!${mac}`,
+      `${mac.slice(0, 20)}*${mac.slice(20)}`,
+      sameBytes,
+    ]) {
+      const answer = await modern('tools/call', {
+        name: 'two_questions',
+        requestState: `${body}.${spelling}`,
+      });
+      expect(answer.error, spelling).toMatchObject({
+        code: -32602,
+        message: expect.stringContaining('integrity'),
+      });
+    }
+    expect(runs.count).toBe(1);
+    const canonical = await modern('tools/call', { name: 'two_questions', requestState: first.requestState });
+    expect((canonical.result as Result).resultType).toBe('input_required');
+  });
+
   it('asks again when the retry lacks the answer', async () => {
     const runs = { count: 0 };
     const { modern } = await harness(setup(runs));

@@ -59,8 +59,10 @@ export class RequestStateCodec {
     const dot = state.indexOf('.');
     if (dot <= 0) throw invalidParams('Invalid requestState');
     const body = state.slice(0, dot);
-    const given = Buffer.from(state.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.#sign(body), 'base64url');
+    // The signature's text is compared, not its decoded bytes: Node's base64url decoder skips
+    // characters outside the alphabet, so one state would otherwise have many spellings.
+    const given = Buffer.from(state.slice(dot + 1), 'latin1');
+    const expected = Buffer.from(this.#sign(body), 'latin1');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw invalidParams('Invalid requestState: integrity check failed');
     }
