@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SchemaDefinitionError, type ValidationResult } from './issues.js';
+import { asSerialised, nonFinitePath } from './json-faithful.js';
 import { compileJsonSchema } from './json-schema.js';
 import { type SchemaIo, standardToJsonSchema } from './standard-json-schema.js';
 import { isStandardSchema, standardValidator } from './standard-schema.js';
@@ -38,26 +39,53 @@ export function compileSchema(input: SchemaInput, options: CompileOptions = {}):
   if ((typeof input !== 'object' && typeof input !== 'function') || input === null || Array.isArray(input)) {
     throw new SchemaDefinitionError('A schema must be a Standard Schema or a JSON Schema object');
   }
-  // Raw JSON Schema reads the same either way round, so it shares the input cache.
-  const standard = isStandardSchema(input);
-  const memo = standard ? cache[io] : cache.input;
+  const memo = cache[io];
   let compiled = memo.get(input);
   if (!compiled) {
-    compiled = standard ? compileStandard(input, io) : compileRaw(input as JsonSchemaObject);
+    const base = isStandardSchema(input) ? compileStandard(input, io) : compileRaw(input as JsonSchemaObject);
+    compiled = Object.freeze({
+      jsonSchema: base.jsonSchema,
+      validate: io === 'input' ? finiteOnly(base.validate) : asWritten(base.validate),
+    });
     memo.set(input, compiled);
   }
   return compiled;
 }
 
+type Validate = CompiledSchema['validate'];
+
+/** Arguments: a number JSON cannot hold (`1e400` parses to Infinity) is an issue, whatever the schema. */
+function finiteOnly(validate: Validate): Validate {
+  return (value) => {
+    const path = nonFinitePath(value);
+    return path === undefined
+      ? validate(value)
+      : { ok: false, issues: [{ path, message: 'must be a finite number' }] };
+  };
+}
+
+/** Results: checked as they will be serialised (Infinity goes on the wire as null). */
+function asWritten(validate: Validate): Validate {
+  return (value) => validate(asSerialised(value));
+}
+
 function compileStandard(schema: StandardSchemaV1, io: SchemaIo): CompiledSchema {
   const jsonSchema = standardToJsonSchema(schema, io);
   assertObjectSchema(jsonSchema, `The ${schema['~standard'].vendor} schema`);
-  return Object.freeze({ jsonSchema, validate: standardValidator(schema) });
+  return { jsonSchema, validate: standardValidator(schema) };
 }
 
+// Raw JSON Schema reads the same either way round: its validator is compiled once for both.
+const rawValidators = new WeakMap<object, Validate>();
+
 function compileRaw(schema: JsonSchemaObject): CompiledSchema {
-  assertObjectSchema(schema, 'The JSON Schema');
-  return Object.freeze({ jsonSchema: schema, validate: compileJsonSchema(schema) });
+  let validate = rawValidators.get(schema);
+  if (!validate) {
+    assertObjectSchema(schema, 'The JSON Schema');
+    validate = compileJsonSchema(schema);
+    rawValidators.set(schema, validate);
+  }
+  return { jsonSchema: schema, validate };
 }
 
 /** MCP requires tool input and output schemas to be `"type": "object"` at the top level. */

@@ -61,9 +61,11 @@ describe('compileSchema: raw JSON Schema 2020-12', () => {
     });
   });
 
-  it('compiles a schema object once', () => {
+  it('compiles a schema object once per side', () => {
     const shared = { type: 'object', properties: {} };
-    expect(compileSchema(shared)).toBe(compileSchema(shared, { io: 'output' }));
+    expect(compileSchema(shared)).toBe(compileSchema(shared));
+    expect(compileSchema(shared, { io: 'output' })).toBe(compileSchema(shared, { io: 'output' }));
+    expect(compileSchema(shared, { io: 'output' }).jsonSchema).toBe(compileSchema(shared).jsonSchema);
   });
 });
 

@@ -16,6 +16,14 @@ const bytesRead = new Map<number, number>();
 beforeAll(async () => {
   const server = new McpServer({ name: 'request-reading', version: '1', onDiagnostic: () => {} });
   server.tool('echo', { handler: () => 'ok' });
+  server.tool('double', {
+    inputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+    handler: ({ n }) => String((n as number) * 2),
+  });
+  server.tool('unbounded', {
+    outputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+    handler: () => ({ content: [], structuredContent: { n: Number.POSITIVE_INFINITY } }),
+  });
   http = await serveHttp(server, { port: 0, maxBodyBytes: LIMIT, receiveTimeoutMs: 1_000 });
   port = Number(new URL(http.url).port);
   http.server.on('connection', (socket: Socket) => {
@@ -205,5 +213,33 @@ describe('invalid UTF-8', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: -32700 } });
     await reader.cancel();
+  });
+});
+
+interface ToolAnswer {
+  result?: { isError?: boolean; content: { text: string }[] };
+  error?: { code: number; message: string };
+}
+
+describe('numbers JSON cannot hold', () => {
+  const call = (name: string, args: string) =>
+    fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': name },
+      // Written by hand: JSON.stringify cannot produce 1e400.
+      body: modernToolCall(9, name, {}).replace('"arguments":{}', `"arguments":${args}`),
+    }).then((response) => response.json() as Promise<ToolAnswer>);
+
+  it('refuses 1e400 (Infinity once parsed) as a number argument', async () => {
+    const answer = await call('double', '{"n":1e400}');
+    expect(answer.result?.isError).toBe(true);
+    expect(answer.result?.content[0]?.text).toMatch(/n: must be a finite number/);
+    expect((await call('double', '{"n":1e300}')).result?.content[0]?.text).toBe('2e+300');
+  });
+
+  it('checks structuredContent as it will be written (Infinity would go out as null)', async () => {
+    const answer = await call('unbounded', '{}');
+    expect(answer.error?.code ?? answer.result?.isError).toBeTruthy();
+    expect(JSON.stringify(answer)).toMatch(/does not match its outputSchema: n: /);
   });
 });
