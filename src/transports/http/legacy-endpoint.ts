@@ -13,7 +13,7 @@ import { channels, sessionEvent } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
-import { draining, tooManyStreams } from '../../runtime/limit-errors.js';
+import { draining, type LimitError, tooManyStreams } from '../../runtime/limit-errors.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';
@@ -132,22 +132,43 @@ export function createLegacyEndpoint(
       res.writeHead(202).end();
       return;
     }
-    const refusal = core.supervisor.admitRequest(message.method, {
+    const request = message as JsonRpcRequest;
+    if (session.inFlight.has(request.id)) {
+      sendJson(res, 200, errorResponse(request.id, alreadyInFlight(request.id)));
+      return;
+    }
+    const refusal = admit(session, req, request, principal);
+    if (refusal) {
+      sendRefusal(res, refusal, request.id);
+      return;
+    }
+    runLegacyRequest(session, res, request, principal, failed);
+  }
+
+  /** Admission of one 2025 request, the same whether it came alone or in a batch. */
+  function admit(
+    session: HttpSession,
+    req: IncomingMessage,
+    request: JsonRpcRequest,
+    principal: string | undefined,
+  ): LimitError | undefined {
+    return core.supervisor.admitRequest(request.method, {
       sessionId: session.id,
       principal,
       ip: clientIp(req),
       sessionInFlight: session.inFlight.size,
       transport: 'http',
     });
-    if (refusal) {
-      sendRefusal(res, refusal, message.id);
-      return;
-    }
-    runLegacyRequest(session, res, message as JsonRpcRequest, principal, failed);
   }
 
   /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
-  async function handleBatch(session: HttpSession, res: ServerResponse, batch: unknown[]): Promise<void> {
+  async function handleBatch(
+    session: HttpSession,
+    req: IncomingMessage,
+    res: ServerResponse,
+    batch: unknown[],
+  ): Promise<void> {
+    const principal = session.principal;
     session.touch();
     // Batched requests answer as JSON, so their related messages go to the session's GET stream.
     const link: PeerLink = {
@@ -177,24 +198,26 @@ export function createLegacyEndpoint(
       } else if (message.kind === 'response') session.outbound.resolve(message.message);
       else if (message.kind === 'notification') onLegacyNotification(session, message.message);
       else {
-        const refusal = core.supervisor.admitRequest(message.message.method, {
-          sessionId: session.id,
-          sessionInFlight: session.inFlight.size,
-          transport: 'http',
-        });
+        const request = message.message;
+        // A duplicate of a request still running (in this batch or before it) is refused alone.
+        if (session.inFlight.has(request.id)) {
+          pending.push(Promise.resolve(errorResponse(request.id, alreadyInFlight(request.id))));
+          continue;
+        }
+        const refusal = admit(session, req, request, principal);
         if (refusal) {
-          pending.push(Promise.resolve(errorResponse(message.message.id, refusal.toJson())));
+          pending.push(Promise.resolve(errorResponse(request.id, refusal.toJson())));
           continue;
         }
         const abort = new LazyAbort();
-        session.inFlight.set(message.message.id, abort);
+        session.inFlight.set(request.id, abort);
         pending.push(
           runRequest(
             core,
-            message.message,
-            { link, session: session.record, principal: session.principal, transport: 'http' },
+            request,
+            { link, session: session.record, principal, transport: 'http' },
             abort,
-          ).finally(() => session.inFlight.delete(message.message.id)),
+          ).finally(() => session.inFlight.delete(request.id)),
         );
       }
     }
@@ -239,17 +262,6 @@ export function createLegacyEndpoint(
     principal: string | undefined,
     failed: (res: ServerResponse, error: unknown) => void,
   ): void {
-    if (session.inFlight.has(request.id)) {
-      sendJson(
-        res,
-        200,
-        errorResponse(request.id, {
-          code: ErrorCode.InvalidRequest,
-          message: `Request id ${String(request.id)} is already in flight`,
-        }),
-      );
-      return;
-    }
     const abort = new LazyAbort();
     session.inFlight.set(request.id, abort);
     const link = new LegacyRequestLink(session, res, linkSettings);
@@ -373,7 +385,7 @@ export function createLegacyEndpoint(
         );
         return;
       }
-      await handleBatch(session, res, value);
+      await handleBatch(session, req, res, value);
     },
     get: handleGet,
     delete: handleDelete,
@@ -382,4 +394,8 @@ export function createLegacyEndpoint(
       for (const session of [...sessions.values()]) endSession(session, 'server closing', retryMs);
     },
   };
+}
+
+function alreadyInFlight(id: RequestId): { code: number; message: string } {
+  return { code: ErrorCode.InvalidRequest, message: `Request id ${String(id)} is already in flight` };
 }
