@@ -102,13 +102,20 @@ describe('WebSocket bad frames', () => {
     await stillServes(good);
   });
 
-  it('closes a connection that sends invalid UTF-8 in a text frame with 1007', async () => {
+  it('answers invalid UTF-8 in a text frame with -32700 (as every transport does), then closes with 1007', async () => {
     const handle = await serve();
     const good = await goodClient(handle);
     const peer = raw(handle.url);
     await peer.opened;
-    peer.ws.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    peer.ws.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d]), { binary: false });
     expect((await peer.closed).code).toBe(1007);
+    expect(peer.messages).toEqual([
+      {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'Parse error: message is not valid UTF-8' },
+      },
+    ]);
     await stillServes(good);
   });
 

@@ -45,6 +45,8 @@ export function attachWebSocket(
     clientTracking: false,
     maxPayload: connection.maxMessageBytes,
     perMessageDeflate: false,
+    // The channel checks UTF-8 itself, to answer -32700 (as every transport does) before the 1007.
+    skipUTF8Validation: true,
     // checkUpgrade already refused clients that offer only other subprotocols.
     handleProtocols: (offered) => (offered.has(MCP_SUBPROTOCOL) ? MCP_SUBPROTOCOL : false),
   });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import WebSocket, { type RawData } from 'ws';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
@@ -121,9 +122,20 @@ export class WebSocketChannel {
       );
       return;
     }
-    const text = textOf(data);
+    const bytes = bytesOf(data);
     const counted = this.options.countBytesAs;
-    if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', byteLengthOf(data));
+    if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', bytes.length);
+    if (!isUtf8(bytes)) {
+      // RFC 6455 fails the connection (1007); the peer first gets the parse error every transport gives.
+      this.sink.onFrameError({ kind: 'invalid_utf8', message: 'Parse error: message is not valid UTF-8' });
+      this.#shutdown(
+        WebSocketCloseCode.invalidPayload,
+        'text frame is not valid UTF-8',
+        this.#error('sent a text frame that is not valid UTF-8 (closed with 1007)'),
+      );
+      return;
+    }
+    const text = bytes.toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -198,13 +210,8 @@ export class WebSocketChannel {
   }
 }
 
-function byteLengthOf(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data.byteLength;
-}
-
-function textOf(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function bytesOf(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }

@@ -15,7 +15,7 @@ export const WebSocketCloseCode = {
   unsupportedData: 1003,
   /** Nothing was received in the close frame, or the peer vanished (local only, never sent). */
   abnormal: 1006,
-  /** A text frame that is not valid UTF-8 (sent by `ws`). */
+  /** A text frame that is not valid UTF-8 (after a -32700 error message). */
   invalidPayload: 1007,
   /** A peer that does not read: its outbound buffer stayed over `maxBufferedBytes`. */
   policyViolation: 1008,
