@@ -52,9 +52,15 @@ export class McpServer {
     this.core.supervisor.configure(limits);
   }
 
-  /** Serves this server over one transport; resolves once the transport is started. */
-  async connect(transport: Transport, options: { principal?: string } = {}): Promise<MessageConnection> {
-    const connection = new MessageConnection(this.core, transport, options.principal);
+  /**
+   * Serves this server over one transport; resolves once the transport is started. `principal` is
+   * the connection's authenticated identity, `ip` its peer's address (per-IP limits).
+   */
+  async connect(
+    transport: Transport,
+    options: { principal?: string; ip?: string } = {},
+  ): Promise<MessageConnection> {
+    const connection = new MessageConnection(this.core, transport, options.principal, options.ip);
     this.#connections.add(connection);
     void connection.closed.then(() => this.#connections.delete(connection));
     return connection;

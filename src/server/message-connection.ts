@@ -40,6 +40,8 @@ export class MessageConnection {
     private readonly core: ServerCore,
     private readonly transport: Transport,
     private readonly principal: string | undefined = undefined,
+    /** The peer's network address, for per-IP limits (undefined for stdio and in-memory pairs). */
+    private readonly ip: string | undefined = undefined,
   ) {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -111,6 +113,7 @@ export class MessageConnection {
     const refusal = this.core.supervisor.admitRequest(request.method, {
       sessionId: this.#session?.id,
       principal: this.principal,
+      ip: this.ip,
       sessionInFlight: this.#inFlight.size,
       transport: this.transport.kind,
     });
@@ -136,10 +139,37 @@ export class MessageConnection {
         // SDK clients dispatch notifications a microtask after responses and drop progress for a
         // finished request: when both arrive in one read the last progress is lost. A separate write
         // for the response keeps them apart.
-        if (notified) setImmediate(() => this.#send(response));
-        else this.#send(response);
+        if (notified) setImmediate(() => this.#respond(request.id, response));
+        else this.#respond(request.id, response);
       },
     );
+  }
+
+  /**
+   * Sends a response the transport may fail to serialise (a result too deep for JSON.stringify, or
+   * holding a BigInt, e.g. a tool mirroring a hostile client's arguments): the client then gets
+   * -32603 for that id instead of waiting forever, and no throw escapes (inside setImmediate it
+   * would crash the process).
+   */
+  #respond(id: RequestId, response: JsonRpcMessage): void {
+    try {
+      this.#send(response);
+      return;
+    } catch (error) {
+      // A transport that closed meanwhile: nobody is left to answer.
+      if (this.#closed || (error instanceof ErlmcpError && error.code === 'ERR_CONNECTION_CLOSED')) return;
+      this.core.diagnostic(`the response to request ${String(id)} could not be sent`, error);
+    }
+    try {
+      this.#send(
+        errorResponse(id, {
+          code: ErrorCode.InternalError,
+          message: 'Internal error: the result could not be serialized',
+        }),
+      );
+    } catch (error) {
+      this.core.diagnostic(`the error response to request ${String(id)} could not be sent`, error);
+    }
   }
 
   #initialize(request: JsonRpcRequest): void {
@@ -149,6 +179,7 @@ export class MessageConnection {
     }
     const refusal = this.core.supervisor.admitSession({
       principal: this.principal,
+      ip: this.ip,
       transport: this.transport.kind,
     });
     if (refusal) {

@@ -18,12 +18,13 @@ import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';
 import { RequestCancelled, runRequest, serveRequest } from '../../server/request-runner.js';
+import type { ClientAddress } from '../client-address.js';
 import { MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { type LegacyLinkSettings, LegacyRequestLink } from './legacy-request-link.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { clientIp, header, requestPrincipal } from './request-headers.js';
+import { header, requestPrincipal } from './request-headers.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export interface LegacyEndpoint {
@@ -54,6 +55,7 @@ export function createLegacyEndpoint(
   core: ServerCore,
   options: HttpTransportOptions,
   streamLimits: Omit<SseStreamOptions, 'resumable'>,
+  clientIp: ClientAddress,
 ): LegacyEndpoint {
   const sessions = new Map<string, HttpSession>();
   const store = options.eventStore ?? new MemoryEventStore();

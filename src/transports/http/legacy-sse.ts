@@ -5,6 +5,7 @@ import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { channels, publishBytes } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
+import { clientAddressOf } from '../client-address.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import { hostOriginGuard } from '../host-policy.js';
 import type { MessageSink, Transport } from '../transport.js';
@@ -75,6 +76,7 @@ export function createLegacySseHandler(
   const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
   const keepAliveMs = options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs;
   const refusedHostOrOrigin = hostOriginGuard(options);
+  const clientIp = clientAddressOf(options.trustedProxies);
   const guard = (req: IncomingMessage, res: ServerResponse) => {
     const forbidden = refusedHostOrOrigin(req.headers);
     if (forbidden) sendError(res, 403, ErrorCode.InvalidRequest, forbidden);
@@ -85,7 +87,7 @@ export function createLegacySseHandler(
       if (!guard(req, res)) return;
       // The stream's `initialize` is admitted as a session (rate, caps); here only whether any may open.
       const refusal = server.core.supervisor.admitConnection({
-        ip: req.socket?.remoteAddress,
+        ip: clientIp(req),
         transport: 'sse',
       });
       if (refusal) {
@@ -98,7 +100,8 @@ export function createLegacySseHandler(
       const transport = new SseConnectionTransport(res, keepAliveMs);
       streams.set(id, transport);
       res.once('close', () => streams.delete(id));
-      await server.connect(transport);
+      const ip = clientIp(req);
+      await server.connect(transport, ip === undefined ? {} : { ip });
     },
     async message(req, res) {
       if (!guard(req, res)) return;

@@ -15,6 +15,11 @@ export interface HttpTransportOptions extends HostOriginOptions {
    * listens with (`serveHttp`); behind a framework, set the framework's own. Default 30 s.
    */
   receiveTimeoutMs?: number;
+  /**
+   * Proxies (IP addresses or CIDR ranges) whose `X-Forwarded-For` is believed, so per-IP limits and
+   * logs see the client rather than the proxy. Default none: the header is ignored.
+   */
+  trustedProxies?: string[];
   /** 2025 responses: JSON, SSE, or SSE only when the request emits messages (`auto`, default). */
   responseMode?: 'auto' | 'json' | 'sse';
   /** SSE keep-alive comment interval. Default 15 s. */

@@ -26,11 +26,6 @@ export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): 
   return meta?.[MetaKey.protocolVersion] !== undefined;
 }
 
-/** The peer's address; requests bridged from Fetch (no socket) have none. */
-export function clientIp(req: IncomingMessage): string | undefined {
-  return req.socket?.remoteAddress;
-}
-
 /**
  * Where a cluster worker puts the identity a request arrived with on another worker (set only for
  * requests that carry the cluster's secret on the private port; '' means anonymous).

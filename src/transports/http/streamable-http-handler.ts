@@ -12,6 +12,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { PeerLink } from '../../server/exchange.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
+import { clientAddressOf } from '../client-address.js';
 import { hostOriginGuard } from '../host-policy.js';
 import { sendError, sendRefusal } from './http-responses.js';
 import { lastVerdict } from './last-verdict.js';
@@ -19,7 +20,7 @@ import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';
-import { acceptsBoth, clientIp, header, isModernMessage, requestPrincipal } from './request-headers.js';
+import { acceptsBoth, header, isModernMessage, requestPrincipal } from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
@@ -55,7 +56,8 @@ export function createStreamableHttpHandler(
     retryMs: options.retryMs ?? HTTP_DEFAULTS.retryMs,
     ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
   };
-  const legacy = createLegacyEndpoint(core, options, streamLimits);
+  const clientIp = clientAddressOf(options.trustedProxies);
+  const legacy = createLegacyEndpoint(core, options, streamLimits, clientIp);
   const refusedHostOrOrigin = hostOriginGuard(options);
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
   const jsonContent = lastVerdict((type: string | undefined) =>

@@ -38,10 +38,11 @@ export async function serveTcp(mcp: McpServer, options: ServeTcpOptions = {}): P
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const principal = options.tls ? principalOf(socket as TLSSocket) : undefined;
-    void mcp.connect(
-      new SocketTransport(socket, { ...options, countBytesAs: 'tcp' }),
-      principal === undefined ? {} : { principal },
-    );
+    const ip = socket.remoteAddress;
+    void mcp.connect(new SocketTransport(socket, { ...options, countBytesAs: 'tcp' }), {
+      ...(principal === undefined ? {} : { principal }),
+      ...(ip === undefined ? {} : { ip }),
+    });
   };
   const tls = options.tls;
   const server = tls

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { McpServer } from '../../server/mcp-server.js';
+import { clientAddressOf } from '../client-address.js';
 import { principalOf } from '../tls/tls-options.js';
 import {
   MCP_SUBPROTOCOL,
@@ -51,6 +52,7 @@ export function attachWebSocket(
     handleProtocols: (offered) => (offered.has(MCP_SUBPROTOCOL) ? MCP_SUBPROTOCOL : false),
   });
   const sockets = new Set<WebSocket>();
+  const clientIp = clientAddressOf(options.trustedProxies);
   let accepting = true;
 
   const adopt = (ws: WebSocket, req: IncomingMessage) => {
@@ -61,7 +63,11 @@ export function attachWebSocket(
     sockets.add(ws);
     ws.once('close', () => sockets.delete(ws));
     const principal = req.socket instanceof TLSSocket ? principalOf(req.socket) : undefined;
-    void mcp.connect(new WebSocketServerTransport(ws, connection), principal ? { principal } : {});
+    const ip = clientIp(req);
+    void mcp.connect(new WebSocketServerTransport(ws, connection), {
+      ...(principal ? { principal } : {}),
+      ...(ip === undefined ? {} : { ip }),
+    });
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

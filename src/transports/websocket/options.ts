@@ -44,6 +44,8 @@ export interface WebSocketConnectionOptions {
 export interface WebSocketServerOptions extends WebSocketConnectionOptions, HostOriginOptions {
   /** Endpoint path; upgrades elsewhere are left to other listeners (standalone: 404). Default `/mcp`. */
   path?: string;
+  /** Proxies (IPs or CIDR ranges) whose `X-Forwarded-For` names the client for per-IP limits. Default none. */
+  trustedProxies?: string[];
 }
 
 /** `serveWebSocket`: a standalone server, https when `tls` is given. */
