@@ -7,6 +7,7 @@ import {
   type JsonRpcResponse,
   resultResponse,
 } from '../jsonrpc/message.js';
+import { deepParamsError } from '../jsonrpc/nesting.js';
 import {
   channels,
   type HeaderCarrier,
@@ -171,8 +172,10 @@ class RequestRun implements ProgressListener {
   }
 
   #fail(error: unknown): void {
-    if (!(error instanceof McpError)) reportUnexpected(this.core, this.request, error);
-    this.#finish(errorResponse(this.request.id, toWireError(error)));
+    // A client's deeply nested params that overflowed a recursive step are its bad params, not our fault.
+    const failure = deepParamsError(error, this.request.params) ?? error;
+    if (!(failure instanceof McpError)) reportUnexpected(this.core, this.request, failure);
+    this.#finish(errorResponse(this.request.id, toWireError(failure)));
   }
 
   #finish(response: JsonRpcResponse): void {
