@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where tests put temporary files (test certificates); every test worker inherits it. */
-export const TEST_TMP_ENV = 'ERLMCP_TEST_TMP';
+/**
+ * Where tests put temporary files (test certificates); every test worker, and every `erlmcp serve` a
+ * test starts, inherits it. Not `ERLMCP_*`: `erlmcp serve` refuses variables that name no config key.
+ */
+export const TEST_TMP_ENV = 'TEST_TMP_ERLMCP';
 
 /**
  * vitest global set-up: one temporary directory for the whole run, removed when the run ends. A

@@ -2,12 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TEST_TMP_ENV } from '../../../test/support/global-setup.js';
+import { ENVIRONMENT_KEYS } from './environment.js';
 import { envName, loadConfig } from './load-config.js';
 
 function configFile(value: unknown): string {
   // Inside the test run's temporary directory, removed when the run ends.
   const path = join(
-    mkdtempSync(join(process.env.ERLMCP_TEST_TMP ?? tmpdir(), 'erlmcp-config-')),
+    mkdtempSync(join(process.env[TEST_TMP_ENV] ?? tmpdir(), 'erlmcp-config-')),
     'erlmcp.json',
   );
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
@@ -42,6 +44,96 @@ describe('loadConfig', () => {
       },
     );
     expect(config.limits.rate).toEqual({ perSession: false, perIp: { perSecond: 10, burst: 20 } });
+  });
+
+  it('reads every object key from the environment as JSON, merged like the config file', () => {
+    const file = configFile({
+      limits: { maxSessions: 50, rate: { perIp: { perSecond: 10, burst: 20 } } },
+      http: { metricsPath: '/prom' },
+    });
+    const config = loadConfig(
+      { module: 'm.js', config: file },
+      {
+        ERLMCP_LIMITS_RATE: '{"perSession":false}',
+        ERLMCP_LIMITS: '{"maxInFlight":7,"rate":{"perPrincipal":false}}',
+        ERLMCP_HTTP: '{"healthPaths":false}',
+        ERLMCP_TLS: '{"cert":"c.pem","key":"k.pem"}',
+      },
+    );
+    expect(config.limits).toEqual({
+      maxSessions: 50,
+      maxInFlight: 7,
+      rate: { perSession: false, perPrincipal: false, perIp: { perSecond: 10, burst: 20 } },
+    });
+    expect(config.http).toEqual({ metricsPath: '/prom', healthPaths: false });
+    expect(config.tls).toEqual({ cert: 'c.pem', key: 'k.pem' });
+  });
+
+  it('lets a more specific variable win over its object, and flags over both', () => {
+    const config = loadConfig(
+      { module: 'm.js', limits: { maxSessions: 3 } },
+      {
+        ERLMCP_LIMITS: '{"maxInFlight":7,"maxSessions":8}',
+        ERLMCP_LIMITS_MAX_IN_FLIGHT: '9',
+        ERLMCP_LIMITS_RATE_PER_SESSION: '{"perSecond":1,"burst":2}',
+        ERLMCP_LIMITS_RATE: '{"perSession":false}',
+      },
+    );
+    expect(config.limits).toEqual({
+      maxInFlight: 9,
+      maxSessions: 3,
+      rate: { perSession: { perSecond: 1, burst: 2 } },
+    });
+  });
+
+  it('refuses an object variable it cannot apply, naming the key and the variable', () => {
+    const load = (env: Record<string, string>) => () => loadConfig({ module: 'm.js' }, env);
+    expect(load({ ERLMCP_LIMITS_RATE: 'perSession=false' })).toThrow(
+      /limits\.rate is not valid JSON \(from environment ERLMCP_LIMITS_RATE\)/,
+    );
+    expect(load({ ERLMCP_LIMITS_RATE: 'false' })).toThrow(
+      /limits\.rate must be a JSON object \(from environment ERLMCP_LIMITS_RATE\)/,
+    );
+    expect(load({ ERLMCP_HTTP: '["/m"]' })).toThrow(
+      /http must be a JSON object \(from environment ERLMCP_HTTP\)/,
+    );
+    expect(load({ ERLMCP_LIMITS_RATE: '{"perSesion":false}' })).toThrow(
+      /limits\.rate\.perSesion is not an allowed property \(from environment ERLMCP_LIMITS_RATE\)/,
+    );
+    expect(load({ ERLMCP_LIMITS: '{"rate":{"perSession":{"perSecond":1}}}' })).toThrow(
+      /limits\.rate\.perSession .*\(from environment ERLMCP_LIMITS\)/,
+    );
+    expect(load({ ERLMCP_LIMITS: '{"__proto__":{"maxInFlight":1}}' })).toThrow(
+      /limits\.__proto__ is not an allowed property \(from environment ERLMCP_LIMITS\)/,
+    );
+  });
+
+  it('refuses an ERLMCP_ variable that names no key, suggesting the likely one', () => {
+    expect(() => loadConfig({ module: 'm.js' }, { ERLMCP_LIMITS_MAX_INFLIGHT: '5' })).toThrow(
+      /ERLMCP_LIMITS_MAX_INFLIGHT \(did you mean ERLMCP_LIMITS_MAX_IN_FLIGHT\?\) names no configuration key/,
+    );
+    expect(() => loadConfig({ module: 'm.js' }, { ERLMCP_WIBBLE: '1', ERLMCP_LIMIT_RATE: '{}' })).toThrow(
+      /ERLMCP_LIMIT_RATE \(did you mean ERLMCP_LIMITS_RATE\?\), ERLMCP_WIBBLE name no configuration key/,
+    );
+    // The config file's variable and the cluster's own are not keys, and are not refused.
+    const file = configFile({ port: 4000 });
+    expect(
+      loadConfig({ module: 'm.js' }, { ERLMCP_CONFIG: file, ERLMCP_CLUSTER_SECRET: 'abc', OTHER_THING: 'x' })
+        .port,
+    ).toBe(4000);
+  });
+
+  it('gives every key of the schema its own variable, objects included', () => {
+    const names = ENVIRONMENT_KEYS.map((key) => key.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(ENVIRONMENT_KEYS.filter((key) => key.object).map((key) => key.name)).toEqual([
+      'ERLMCP_TLS',
+      'ERLMCP_HTTP',
+      'ERLMCP_LIMITS',
+      'ERLMCP_LIMITS_RATE',
+    ]);
+    for (const key of ENVIRONMENT_KEYS.filter((key) => key.object && key.name !== 'ERLMCP_TLS'))
+      expect(() => loadConfig({ module: 'm.js' }, { [key.name]: '{}' })).not.toThrow();
   });
 
   it('names the key and the layer of a bad value', () => {

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { RuntimeLimitsInput } from '../../runtime/limits.js';
 import { compileJsonSchema } from '../../schema/json-schema.js';
 import type { HttpTransportOptions } from '../../transports/http/options.js';
+import { ConfigError } from './config-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
+import { environmentLayers } from './environment.js';
+
+export { ConfigError } from './config-error.js';
+export { envName } from './environment.js';
 
 /** What `erlmcp serve` runs, after defaults < config file < environment < flags. */
 export interface ServeConfig {
@@ -36,10 +41,6 @@ export interface ServeConfig {
   limits: RuntimeLimitsInput;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 const DEFAULTS = {
   transport: 'stdio',
   host: '127.0.0.1',
@@ -49,7 +50,6 @@ const DEFAULTS = {
   http: {},
   limits: {},
 };
-const ENV_PREFIX = 'ERLMCP_';
 const validate = compileJsonSchema(CONFIG_SCHEMA as unknown as Record<string, unknown>);
 
 /**
@@ -63,7 +63,7 @@ export function loadConfig(
   const file = flags.config ?? env.ERLMCP_CONFIG;
   const layers: [source: string, value: Record<string, unknown>][] = [['defaults', DEFAULTS]];
   if (typeof file === 'string') layers.push([file, readConfigFile(file)]);
-  layers.push(['environment', fromEnvironment(env)]);
+  for (const { source, value } of environmentLayers(env)) layers.push([source, value]);
   const { config: _config, ...given } = flags;
   layers.push(['flags', given]);
   let merged: Record<string, unknown> = {};
@@ -73,9 +73,7 @@ export function loadConfig(
     const issue = result.issues[0]!;
     const key = issue.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
     const from = layers.findLast(([, layer]) => hasPath(layer, issue.path))?.[0] ?? 'defaults';
-    throw new ConfigError(
-      `Invalid configuration: ${key} ${issue.message} (from ${from}${envHint(key, from)})`,
-    );
+    throw new ConfigError(`Invalid configuration: ${key} ${issue.message} (from ${from})`);
   }
   if (merged.module === undefined) throw new ConfigError('Invalid configuration: module is required');
   return merged as unknown as ServeConfig;
@@ -97,47 +95,6 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
 }
 
-/** Every schema leaf has a variable; values are JSON when they parse (numbers, false, arrays), else strings. */
-function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const path of leafPaths(CONFIG_SCHEMA as unknown as Record<string, unknown>)) {
-    const raw = env[envName(path)];
-    if (raw === undefined) continue;
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // a plain string such as a host name
-    }
-    setPath(out, path, value);
-  }
-  return out;
-}
-
-export function envName(path: string[]): string {
-  return ENV_PREFIX + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
-}
-
-/** Paths of the schema's leaves: objects with `properties` are descended, everything else is a leaf. */
-export function leafPaths(schema: Record<string, unknown>, prefix: string[] = []): string[][] {
-  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
-  if (!properties) return [prefix];
-  return Object.entries(properties).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
-}
-
-function envHint(key: string, from: string): string {
-  return from === 'environment' ? ` ${envName(key.split('.').slice(0, 3))}` : '';
-}
-
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = target;
-  for (const part of path.slice(0, -1)) {
-    node[part] ??= {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[path.at(-1)!] = value;
-}
-
 function hasPath(value: Record<string, unknown>, pointer: string): boolean {
   let node: unknown = value;
   for (const part of pointer.split('/').slice(1)) {
@@ -151,8 +108,14 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
-    const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    // Defined, not assigned: a `__proto__` key from JSON stays a key, which validation refuses.
+    Object.defineProperty(out, key, {
+      value: isObject(current) && isObject(value) ? deepMerge(current, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -10,6 +10,10 @@ import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
 /**
  * Inside a cluster worker: picks the worker's tag, gives `serve` the routing options, then opens the
  * private port other workers proxy this worker's sessions to and reports both to the primary.
+ * A worker needs nothing of its own to die with its primary: when the primary is gone (SIGKILL
+ * included), Node's cluster module exits the worker on the IPC 'disconnect' as soon as its event
+ * loop turns, open SSE streams or not, within milliseconds (test/runtime/primary-death.test.ts).
+ * Only a worker stuck in synchronous code outlives the primary, until that code returns.
  */
 export async function runWorker(
   serve: (
