@@ -100,7 +100,7 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
       return Object.assign(handle, { observerUrl });
     }
     case 'ws':
-      return serveWebSocket(server, { ...network, path: config.path, ...pickOrigins(config) });
+      return serveWebSocket(server, { ...network, path: config.path, ...sharedHttpOptions(config) });
     case 'tcp':
       return serveTcp(server, network);
     default: {
@@ -122,9 +122,11 @@ function tlsOptions(config: ServeConfig): TlsOptions | undefined {
   };
 }
 
-function pickOrigins(config: ServeConfig) {
+function sharedHttpOptions(config: ServeConfig) {
   return {
     ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
     ...(config.http.allowedOrigins ? { allowedOrigins: config.http.allowedOrigins } : {}),
+    ...(config.http.trustedProxies ? { trustedProxies: config.http.trustedProxies } : {}),
+    ...(config.http.receiveTimeoutMs === undefined ? {} : { receiveTimeoutMs: config.http.receiveTimeoutMs }),
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddressOf } from './client-address.js';
+import { clientAddressOf, FORWARDED_ADDRESS } from './client-address.js';
 
 const request = (remoteAddress: string | undefined, forwarded?: string) =>
   ({
@@ -34,5 +34,11 @@ describe('clientAddressOf', () => {
   it('refuses a malformed entry at set-up, naming it', () => {
     expect(() => clientAddressOf(['10.0.0.0/33'])).toThrow(/"10\.0\.0\.0\/33"/);
     expect(() => clientAddressOf(['proxy.internal'])).toThrow(/trustedProxies/);
+  });
+
+  it("reads the first worker's peer address on a request proxied inside a cluster", () => {
+    const proxied = Object.assign(request('127.0.0.1', '1.2.3.4'), { [FORWARDED_ADDRESS]: '203.0.113.9' });
+    expect(clientAddressOf(undefined)(proxied)).toBe('203.0.113.9');
+    expect(clientAddressOf(['203.0.113.0/24'])(proxied)).toBe('1.2.3.4');
   });
 });

@@ -4,6 +4,19 @@ import { BlockList, isIP } from 'node:net';
 /** Who sent a request, for per-IP rate limits and logs. Undefined for requests with no socket (Fetch). */
 export type ClientAddress = (req: IncomingMessage) => string | undefined;
 
+/**
+ * Where a cluster worker puts the peer address a request arrived with on another worker (set only
+ * for requests that carry the cluster's secret on the private port).
+ */
+export const FORWARDED_ADDRESS = Symbol('erlmcp.forwardedAddress');
+
+type Forwarded = IncomingMessage & { [FORWARDED_ADDRESS]?: string };
+
+/** The address of the connection a request came on (its first worker's, when proxied in a cluster). */
+function peerOf(req: IncomingMessage): string | undefined {
+  return (req as Forwarded)[FORWARDED_ADDRESS] ?? req.socket?.remoteAddress;
+}
+
 const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 /** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1. */
@@ -18,7 +31,7 @@ function plain(address: string): string {
  * right (each proxy appends the address it saw); a malformed hop stops the walk at the proxy.
  */
 export function clientAddressOf(trustedProxies: readonly string[] | undefined): ClientAddress {
-  if (!trustedProxies || trustedProxies.length === 0) return (req) => req.socket?.remoteAddress;
+  if (!trustedProxies || trustedProxies.length === 0) return peerOf;
   const trusted = new BlockList();
   for (const entry of trustedProxies) {
     const [address = '', prefix] = entry.split('/');
@@ -34,7 +47,7 @@ export function clientAddressOf(trustedProxies: readonly string[] | undefined): 
     return family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
   };
   return (req) => {
-    const peer = req.socket?.remoteAddress;
+    const peer = peerOf(req);
     if (peer === undefined || !isTrusted(plain(peer))) return peer;
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');

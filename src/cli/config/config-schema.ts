@@ -44,6 +44,9 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       properties: {
         maxBodyBytes: positiveInteger,
+        receiveTimeoutMs: milliseconds,
+        maxResumableBytesPerSession: positiveInteger,
+        trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
         sessionIdleMs: milliseconds,
         maxSseBufferBytes: positiveInteger,
         keepAliveMs: milliseconds,

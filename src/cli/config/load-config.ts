@@ -25,6 +25,9 @@ export interface ServeConfig {
   http: Pick<
     HttpTransportOptions,
     | 'maxBodyBytes'
+    | 'receiveTimeoutMs'
+    | 'maxResumableBytesPerSession'
+    | 'trustedProxies'
     | 'sessionIdleMs'
     | 'maxSseBufferBytes'
     | 'keepAliveMs'

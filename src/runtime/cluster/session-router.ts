@@ -9,6 +9,8 @@ import { requestPrincipal } from '../../transports/http/request-headers.js';
  */
 export const FORWARDED = 'x-erlmcp-forwarded';
 export const PRINCIPAL = 'x-erlmcp-principal';
+/** The address of the client's connection to the worker that proxied it (for per-IP limits). */
+export const ADDRESS = 'x-erlmcp-address';
 
 /**
  * Sends requests for a 2025 session to the worker that holds it. Session ids start with the owning
@@ -54,7 +56,12 @@ function proxy(
 ): void {
   // The owner sees the connection of this worker, not the client's: the client's TLS identity
   // travels in a header the owner trusts only with the secret.
-  const headers = { ...req.headers, [FORWARDED]: secret, [PRINCIPAL]: requestPrincipal(req) ?? '' };
+  const headers = {
+    ...req.headers,
+    [FORWARDED]: secret,
+    [PRINCIPAL]: requestPrincipal(req) ?? '',
+    [ADDRESS]: req.socket?.remoteAddress ?? '',
+  };
   const body = parsedBody === undefined ? undefined : Buffer.from(JSON.stringify(parsedBody));
   if (body) {
     headers['content-length'] = String(body.length);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FORWARDED_ADDRESS } from '../../transports/client-address.js';
 import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
 import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
 import { clusterViewsInWorker } from './cluster-views.js';
 import { CLUSTER_SECRET_ENV, isMessage, type RoutesMessage, type WorkerMessage } from './messages.js';
-import { FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
+import { ADDRESS, FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';
 
 /**
  * Inside a cluster worker: picks the worker's tag, gives `serve` the routing options, then opens the
@@ -32,9 +33,10 @@ export async function runWorker(
   const internal = createServer((req, res) => {
     // Only a request carrying the cluster's secret is a proxied one; its identity header is believed.
     if (req.headers[FORWARDED] === secret) {
-      (req as typeof req & { [FORWARDED_PRINCIPAL]?: string })[FORWARDED_PRINCIPAL] = String(
-        req.headers[PRINCIPAL] ?? '',
-      );
+      const proxied = req as typeof req & { [FORWARDED_PRINCIPAL]?: string; [FORWARDED_ADDRESS]?: string };
+      proxied[FORWARDED_PRINCIPAL] = String(req.headers[PRINCIPAL] ?? '');
+      const address = req.headers[ADDRESS];
+      if (typeof address === 'string' && address !== '') proxied[FORWARDED_ADDRESS] = address;
     }
     handle.requestListener(req, res);
   });

@@ -14,8 +14,10 @@ export function encodeSseEvent(event: SseEvent): string {
   if (event.event !== undefined) out += `event: ${event.event}\n`;
   if (event.retry !== undefined) out += `retry: ${event.retry}\n`;
   const data = event.data ?? '';
-  // JSON never contains raw newlines, but arbitrary data may: one data line per line.
-  for (const line of data.split('\n')) out += `data: ${line}\n`;
+  // JSON never contains raw newlines, but arbitrary data may: one data line per line. CR and CRLF end
+  // lines too (WHATWG): split on "\n" alone, a CR in data would start a line of its own on the
+  // client and could inject fields ("x\rid: …", "x\revent: endpoint").
+  for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
   return `${out}\n`;
 }
 

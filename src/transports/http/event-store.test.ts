@@ -47,4 +47,32 @@ describe('MemoryEventStore', () => {
     expect(store.streamCount('s1')).toBe(0);
     expect(store.replay('s1', first)).toBeUndefined();
   });
+
+  it('keeps a bounded number of bytes per session: oldest streams first, then oldest events, never the newest', () => {
+    const store = new MemoryEventStore({ maxBytesPerSession: 10_000 });
+    const firstResult = store.append('s1', 'post-1', note(1), 4_000);
+    store.append('s1', 'post-2', note(2), 4_000);
+    expect(store.byteCount('s1')).toBe(8_000);
+    const third = store.append('s1', 'post-3', note(3), 4_000);
+    // 12,000 > 10,000: the stream written to longest ago goes.
+    expect(store.byteCount('s1')).toBe(8_000);
+    expect(store.streamCount('s1')).toBe(2);
+    expect(store.replay('s1', firstResult)).toBeUndefined();
+    expect(store.replay('s1', third)?.events).toEqual([]);
+    // One result over the whole budget is still kept (its client may resume it), alone.
+    const huge = store.append('s1', 'post-4', note(4), 50_000);
+    expect(store.streamCount('s1')).toBe(1);
+    expect(store.byteCount('s1')).toBe(50_000);
+    expect(store.replay('s1', huge)?.streamId).toBe('post-4');
+    // Within one long stream the oldest events go.
+    const stream = new MemoryEventStore({ maxBytesPerSession: 1_000 });
+    const early = stream.append('s', 'get', note(0), 400);
+    for (let i = 1; i <= 5; i++) stream.append('s', 'get', note(i), 400);
+    expect(stream.byteCount('s')).toBe(800);
+    expect(stream.replay('s', early)?.events).toHaveLength(2);
+    // Another session's budget is its own.
+    store.append('s2', 'post-1', note(1), 9_000);
+    expect(store.byteCount('s2')).toBe(9_000);
+    expect(store.byteCount('s1')).toBe(50_000);
+  });
 });

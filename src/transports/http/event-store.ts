@@ -2,8 +2,11 @@ import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 
 /** Where the events of 2025 SSE streams are kept so a client can resume after `Last-Event-ID`. */
 export interface EventStore {
-  /** Stores one message of a stream and returns its event id (ordered within the stream). */
-  append(sessionId: string, streamId: string, message: JsonRpcMessage): string;
+  /**
+   * Stores one message of a stream and returns its event id (ordered within the stream). `size` is
+   * the length of its serialised form, for stores that budget memory.
+   */
+  append(sessionId: string, streamId: string, message: JsonRpcMessage, size?: number): string;
   /** Events after `lastEventId`, if that id belongs to a stream of `sessionId`; else undefined. */
   replay(
     sessionId: string,
@@ -23,9 +26,23 @@ export const MAX_EVENTS_PER_STREAM = 1000;
  */
 export const MAX_STREAMS_PER_SESSION = 256;
 
+/**
+ * Named limit (`http.maxResumableBytesPerSession`): serialised bytes of events kept per session.
+ * Past it the streams written to longest ago are dropped, then the oldest events of the last one; the
+ * newest event is always kept. Without it a session answering large results over SSE would keep 256
+ * of them (a 1 MiB result read 256 times: 256 MiB for one session).
+ */
+export const DEFAULT_MAX_RESUMABLE_BYTES_PER_SESSION = 1024 * 1024;
+
 interface StoredStream {
   next: number;
-  events: { seq: number; message: JsonRpcMessage }[];
+  bytes: number;
+  events: { seq: number; message: JsonRpcMessage; size: number }[];
+}
+
+interface StoredSession {
+  bytes: number;
+  streams: Map<string, StoredStream>;
 }
 
 /**
@@ -34,29 +51,54 @@ interface StoredStream {
  * per session, most recently written last.
  */
 export class MemoryEventStore implements EventStore {
-  readonly #sessions = new Map<string, Map<string, StoredStream>>();
+  readonly #sessions = new Map<string, StoredSession>();
+  readonly #maxBytes: number;
 
-  append(sessionId: string, streamId: string, message: JsonRpcMessage): string {
-    let streams = this.#sessions.get(sessionId);
-    if (!streams) {
-      streams = new Map();
-      this.#sessions.set(sessionId, streams);
+  constructor(options: { maxBytesPerSession?: number } = {}) {
+    this.#maxBytes = options.maxBytesPerSession ?? DEFAULT_MAX_RESUMABLE_BYTES_PER_SESSION;
+  }
+
+  append(sessionId: string, streamId: string, message: JsonRpcMessage, size = 0): string {
+    let session = this.#sessions.get(sessionId);
+    if (!session) {
+      session = { bytes: 0, streams: new Map() };
+      this.#sessions.set(sessionId, session);
     }
+    const streams = session.streams;
     let stream = streams.get(streamId);
     if (!stream) {
-      stream = { next: 1, events: [] };
+      stream = { next: 1, bytes: 0, events: [] };
       streams.set(streamId, stream);
       // Maps iterate in insertion order: the first key is the stream written to longest ago.
-      if (streams.size > MAX_STREAMS_PER_SESSION) streams.delete(streams.keys().next().value!);
+      if (streams.size > MAX_STREAMS_PER_SESSION) this.#dropOldestStream(session);
     } else if (streams.size > 1) {
       // Written again: it moves to the end, so a long-lived GET stream is never the one dropped.
       streams.delete(streamId);
       streams.set(streamId, stream);
     }
     const seq = stream.next++;
-    stream.events.push({ seq, message });
-    if (stream.events.length > MAX_EVENTS_PER_STREAM) stream.events.shift();
+    stream.events.push({ seq, message, size });
+    stream.bytes += size;
+    session.bytes += size;
+    if (stream.events.length > MAX_EVENTS_PER_STREAM) this.#dropOldestEvent(session, stream);
+    while (session.bytes > this.#maxBytes) {
+      if (streams.size > 1) this.#dropOldestStream(session);
+      else if (stream.events.length > 1) this.#dropOldestEvent(session, stream);
+      else break;
+    }
     return `${streamId}.${seq}`;
+  }
+
+  #dropOldestStream(session: StoredSession): void {
+    const oldest = session.streams.keys().next().value!;
+    session.bytes -= session.streams.get(oldest)!.bytes;
+    session.streams.delete(oldest);
+  }
+
+  #dropOldestEvent(session: StoredSession, stream: StoredStream): void {
+    const dropped = stream.events.shift()!;
+    stream.bytes -= dropped.size;
+    session.bytes -= dropped.size;
   }
 
   replay(sessionId: string, lastEventId: string) {
@@ -65,7 +107,7 @@ export class MemoryEventStore implements EventStore {
     const streamId = lastEventId.slice(0, dot);
     const seq = Number(lastEventId.slice(dot + 1));
     // Looked up within the asking session only: another session's stream ids do not exist here.
-    const stream = this.#sessions.get(sessionId)?.get(streamId);
+    const stream = this.#sessions.get(sessionId)?.streams.get(streamId);
     if (!stream || !Number.isInteger(seq)) return undefined;
     const events = stream.events
       .filter((event) => event.seq > seq)
@@ -79,6 +121,11 @@ export class MemoryEventStore implements EventStore {
 
   /** Streams held for a session (for tests and diagnostics). */
   streamCount(sessionId: string): number {
-    return this.#sessions.get(sessionId)?.size ?? 0;
+    return this.#sessions.get(sessionId)?.streams.size ?? 0;
+  }
+
+  /** Serialised bytes held for a session (for tests and diagnostics). */
+  byteCount(sessionId: string): number {
+    return this.#sessions.get(sessionId)?.bytes ?? 0;
   }
 }

@@ -58,7 +58,13 @@ export function createLegacyEndpoint(
   clientIp: ClientAddress,
 ): LegacyEndpoint {
   const sessions = new Map<string, HttpSession>();
-  const store = options.eventStore ?? new MemoryEventStore();
+  const store =
+    options.eventStore ??
+    new MemoryEventStore(
+      options.maxResumableBytesPerSession === undefined
+        ? {}
+        : { maxBytesPerSession: options.maxResumableBytesPerSession },
+    );
   const linkSettings: LegacyLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
   const sweeper = setInterval(

@@ -28,6 +28,11 @@ export interface HttpTransportOptions extends HostOriginOptions {
   maxSseBufferBytes?: number;
   /** Reconnection delay advertised in the SSE `retry` field. Default 1000 ms. */
   retryMs?: number;
+  /**
+   * Serialised bytes of SSE events the default in-memory event store keeps per 2025 session for
+   * `Last-Event-ID` resumption; the oldest go first (the newest event always stays). Default 1 MiB.
+   */
+  maxResumableBytesPerSession?: number;
   /** Where 2025 SSE events are kept for `Last-Event-ID` resumption. Default in-memory. */
   eventStore?: EventStore;
   /** Prefix of new 2025 session ids (a cluster worker's tag, so any worker can tell the owner). */

@@ -71,7 +71,9 @@ export class SseStream {
     if (this.#ended) return;
     const data = JSON.stringify(message);
     const resumable = this.options.resumable;
-    const id = resumable ? resumable.store.append(resumable.sessionId, this.id, message) : undefined;
+    const id = resumable
+      ? resumable.store.append(resumable.sessionId, this.id, message, data.length)
+      : undefined;
     this.#write(encodeSseEvent(id === undefined ? { data } : { id, data }));
   }
 
@@ -148,7 +150,9 @@ export function writeWholeStream(
   message: JsonRpcMessage,
 ): void {
   const data = JSON.stringify(message);
-  const id = resumable ? resumable.store.append(resumable.sessionId, streamId, message) : undefined;
+  const id = resumable
+    ? resumable.store.append(resumable.sessionId, streamId, message, data.length)
+    : undefined;
   const body =
     primingEvent(streamId, retryMs, resumable !== undefined) +
     encodeSseEvent(id === undefined ? { data } : { id, data });
