@@ -57,7 +57,10 @@ export function classify(value: unknown): Classified {
     };
   }
   const id = value.id;
-  const idForError = isRequestId(id) ? id : null;
+  // A malformed *response* carries the id of one of our requests, not of one of the peer's: an error
+  // echoing it would be matched by the peer against its own pending request of that id. Use null.
+  const responseShaped = value.method === undefined && ('result' in value || 'error' in value);
+  const idForError = isRequestId(id) && !responseShaped ? id : null;
   if (value.jsonrpc !== '2.0') return { kind: 'invalid', id: idForError, reason: 'jsonrpc must be "2.0"' };
   const method = value.method;
   if (method !== undefined) {
@@ -75,13 +78,18 @@ export function classify(value: unknown): Classified {
   if ('result' in value || 'error' in value) {
     if (!(isRequestId(id) || id === null))
       return { kind: 'invalid', id: null, reason: 'response id is invalid' };
+    // JSON-RPC 2.0 §5: result and error MUST NOT both be present; §5.1: the code MUST be an integer.
+    // Accepting either let a peer's malformed answer settle a request as whichever branch we read.
+    if ('result' in value && 'error' in value) {
+      return { kind: 'invalid', id: null, reason: 'response must not have both result and error' };
+    }
     if ('error' in value) {
       const error = value.error;
-      if (!isPlainObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
-        return { kind: 'invalid', id: idForError, reason: 'error must have a numeric code and a message' };
+      if (!isPlainObject(error) || !Number.isInteger(error.code) || typeof error.message !== 'string') {
+        return { kind: 'invalid', id: null, reason: 'error must have an integer code and a message' };
       }
     } else if (!isPlainObject(value.result)) {
-      return { kind: 'invalid', id: idForError, reason: 'result must be an object' };
+      return { kind: 'invalid', id: null, reason: 'result must be an object' };
     }
     return { kind: 'response', message: value as unknown as JsonRpcResponse };
   }

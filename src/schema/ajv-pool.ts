@@ -17,6 +17,8 @@ const DIALECTS = new Map<string, Dialect>([
 
 const OPTIONS: Options = {
   strict: false,
+  // Keys off the wire such as `constructor` or `valueOf` must not be found on Object.prototype.
+  ownProperties: true,
   allErrors: false,
   // `format` is an annotation in 2020-12 and ajv-formats is not a dependency; validating it would
   // only log "unknown format" warnings.

@@ -35,12 +35,24 @@ function findCompleter(
 ): CompletionCallback | null | undefined {
   if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
     const prompt = core.registry.prompts.get(ref.name);
-    return prompt ? prompt.config.complete?.[argument] : null;
+    return prompt ? ownCallback(prompt.config.complete, argument) : null;
   }
   if (ref.type === 'ref/resource' && typeof ref.uri === 'string') {
     const template = core.registry.templates.get(ref.uri);
-    if (template) return template.config.complete?.[argument];
+    if (template) return ownCallback(template.config.complete, argument);
     return core.registry.resources.has(ref.uri) ? undefined : null;
   }
   throw invalidParams('params.ref.type must be "ref/prompt" or "ref/resource"');
+}
+
+/**
+ * The completer registered for `argument`, if any. Own keys only: the argument name comes from the
+ * client, and "constructor" or "__proto__" read from the plain `complete` map gave Object members
+ * (called, they failed as -32603 "callback is not a function" instead of an empty completion).
+ */
+function ownCallback(
+  complete: Record<string, CompletionCallback> | undefined,
+  argument: string,
+): CompletionCallback | undefined {
+  return complete && Object.hasOwn(complete, argument) ? complete[argument] : undefined;
 }

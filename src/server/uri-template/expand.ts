@@ -35,7 +35,8 @@ export function expandParts(parts: readonly Part[], variables: Record<string, Te
 function expandExpression({ spec, variables }: Expression, values: Record<string, TemplateValue>): string {
   const pieces: string[] = [];
   for (const variable of variables) {
-    const value = values[variable.name];
+    // Own values only: a variable named "constructor" or "toString" must not expand Object's members.
+    const value = Object.hasOwn(values, variable.name) ? values[variable.name] : undefined;
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     if (typeof value === 'string') {
       const text = encode(

@@ -7,7 +7,7 @@ import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
 import type { MessageSink, Transport } from '../transport.js';
-import { MCP_NAME_SOURCE } from './mcp-name.js';
+import { mcpNameSource } from './mcp-name.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 export interface StreamableHttpClientOptions {
@@ -332,7 +332,7 @@ export class StreamableHttpClientTransport implements Transport {
     if (typeof modern === 'string' && isModernVersion(modern) && message && 'method' in message) {
       headers['mcp-protocol-version'] = modern;
       headers['mcp-method'] = message.method;
-      const field = MCP_NAME_SOURCE[message.method];
+      const field = mcpNameSource(message.method);
       const name = field ? params?.[field] : undefined;
       if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
       if (message.method === 'tools/call' && typeof name === 'string') {

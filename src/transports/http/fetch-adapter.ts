@@ -4,6 +4,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { bodyTooLarge, parseJsonBody } from './read-body.js';
+import { isJsonContentType } from './request-headers.js';
 import { createStreamableHttpHandler } from './streamable-http-handler.js';
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
@@ -118,7 +119,7 @@ export function fetchHandler(
   const handle = async (request: Request): Promise<Response> => {
     let parsed: unknown;
     if (request.method === 'POST') {
-      if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      if (!isJsonContentType(request.headers.get('content-type'))) {
         return jsonError(
           415,
           ErrorCode.InvalidRequest,

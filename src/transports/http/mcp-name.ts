@@ -11,3 +11,8 @@ export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>
   'tasks/update': 'taskId',
   'tasks/cancel': 'taskId',
 };
+
+/** The field `method`'s `Mcp-Name` mirrors, if any (own rows only: `method` comes off the wire). */
+export function mcpNameSource(method: string): 'name' | 'uri' | 'taskId' | undefined {
+  return Object.hasOwn(MCP_NAME_SOURCE, method) ? MCP_NAME_SOURCE[method] : undefined;
+}

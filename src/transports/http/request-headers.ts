@@ -10,10 +10,38 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Whether `Accept` lists both `application/json` and `text/event-stream` (or ranges covering them),
+ * as media types, not substrings: `application/jsonl` is another type, and one refused with `q=0`
+ * is not accepted (RFC 9110 §12.4.2).
+ */
 export function acceptsBoth(accept: string): boolean {
-  const lower = accept.toLowerCase();
-  if (lower.includes('*/*')) return true;
-  return lower.includes('application/json') && lower.includes('text/event-stream');
+  let json = false;
+  let eventStream = false;
+  for (const range of accept.toLowerCase().split(',')) {
+    const [type = '', ...params] = range.split(';');
+    if (params.some((param) => /^\s*q\s*=\s*0(?:\.0{0,3})?\s*$/.test(param))) continue;
+    switch (type.trim()) {
+      case '*/*':
+        return true;
+      case 'application/json':
+      case 'application/*':
+        json = true;
+        break;
+      case 'text/event-stream':
+      case 'text/*':
+        eventStream = true;
+        break;
+    }
+  }
+  return json && eventStream;
+}
+
+/** Whether `Content-Type` is `application/json` (any parameters), not a lookalike such as `application/jsonp`. */
+export function isJsonContentType(type: string | null | undefined): boolean {
+  if (!type) return false;
+  const semicolon = type.indexOf(';');
+  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
 }
 
 /** 2026 when the body carries the `_meta` envelope or the header names a 2026 revision. */

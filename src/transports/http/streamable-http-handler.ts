@@ -20,7 +20,13 @@ import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';
-import { acceptsBoth, header, isModernMessage, requestPrincipal } from './request-headers.js';
+import {
+  acceptsBoth,
+  header,
+  isJsonContentType,
+  isModernMessage,
+  requestPrincipal,
+} from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
@@ -60,9 +66,7 @@ export function createStreamableHttpHandler(
   const legacy = createLegacyEndpoint(core, options, streamLimits, clientIp);
   const refusedHostOrOrigin = hostOriginGuard(options);
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
-  const jsonContent = lastVerdict((type: string | undefined) =>
-    (type ?? '').toLowerCase().startsWith('application/json'),
-  );
+  const jsonContent = lastVerdict(isJsonContentType);
 
   const handler = ((req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => {
     try {

@@ -26,8 +26,12 @@ export function collectParamHeaders(schema: Record<string, unknown>): {
   const problems: string[] = [];
   const seen = new Set<string>();
   const reachable = new Set<unknown>();
-  const walkProperties = (node: unknown, path: string[]) => {
-    if (!isPlainRecord(node) || !isPlainRecord(node.properties)) return;
+  // Iterative walks: a schema advertised by a server may nest deeper than the stack allows.
+  const pending: [node: unknown, path: string[]][] = [[schema, []]];
+  while (pending.length > 0) {
+    const [node, path] = pending.pop()!;
+    if (!isPlainRecord(node) || !isPlainRecord(node.properties)) continue;
+    const children: [unknown, string[]][] = [];
     for (const [key, child] of Object.entries(node.properties)) {
       if (!isPlainRecord(child)) continue;
       reachable.add(child);
@@ -49,26 +53,29 @@ export function collectParamHeaders(schema: Record<string, unknown>): {
           });
         }
       }
-      walkProperties(child, [...path, key]);
+      children.push([child, [...path, key]]);
     }
-  };
-  walkProperties(schema, []);
+    // Each level is read whole before its children, which are then visited in order.
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]!);
+  }
   // Annotations anywhere else (items, anyOf, $defs, …) make the definition invalid.
-  const walkAll = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walkAll);
+  const everywhere: unknown[] = [schema];
+  while (everywhere.length > 0) {
+    const node = everywhere.pop();
+    if (Array.isArray(node)) everywhere.push(...node);
     else if (isPlainRecord(node)) {
       if ('x-mcp-header' in node && !reachable.has(node) && node !== schema)
         problems.push('x-mcp-header outside a properties chain');
-      Object.values(node).forEach(walkAll);
+      everywhere.push(...Object.values(node));
     }
-  };
-  walkAll(schema);
+  }
   return { headers, problems };
 }
 
 /** The header value of an argument: decimal integers, lower-case booleans, strings as they are. */
 export function argumentAt(args: unknown, path: string[]): unknown {
   let value = args;
-  for (const key of path) value = isPlainRecord(value) ? value[key] : undefined;
+  // Own keys only: an absent `constructor` argument must not be found on Object.prototype.
+  for (const key of path) value = isPlainRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
   return value;
 }
