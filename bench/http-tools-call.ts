@@ -5,9 +5,11 @@
  * handler (the ceiling, fed the 2025 and the 2026 request), in the same run, several rounds, medians
  * and ratios (each erlmcp configuration against the raw handler fed the same request). Load from wrk (one thread, 32 connections); the CPU of
  * wrk and of the server is reported so a saturated generator shows.
- * Usage: node dist/bench/http-tools-call.js [--seconds 5] [--rounds 3] [--quick]
+ * Usage: node dist/bench/http-tools-call.js [--seconds 5] [--rounds 3] [--quick] [--baseline DIR]
+ * `--baseline DIR` adds erlmcp as built in another checkout (DIR/dist), to compare before and after a
+ * change in one run.
  */
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCpu } from './lib/cpu.js';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     quick: { type: 'boolean' },
     json: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const seconds = values.quick ? 2 : Number(values.seconds);
@@ -70,6 +73,19 @@ const targets: Target[] = [
   },
 ];
 
+if (values.baseline) {
+  // Right after today's erlmcp targets, so both run under the same conditions in each round.
+  const script = resolve(values.baseline, 'dist/bench/peers/erlmcp-http-server.js');
+  const at = targets.findIndex((target) => target.name === 'erlmcp 2025 session, SSE') + 1;
+  targets.splice(
+    at,
+    0,
+    { name: 'erlmcp BASELINE 2026 stateless', script, args: [], era: 'modern' },
+    { name: 'erlmcp BASELINE 2025 JSON', script, args: ['--mode', 'json'], era: 'legacy' },
+    { name: 'erlmcp BASELINE 2025 SSE', script, args: ['--mode', 'sse'], era: 'legacy' },
+  );
+}
+
 async function load(target: Target, url: string, serverPid: number): Promise<WrkResult> {
   const options = { connections, seconds, serverPid };
   if (target.era === 'modern') {
@@ -107,7 +123,7 @@ const ratios: number[] = [];
 for (let round = 1; round <= rounds; round++) {
   const rates: Record<string, number> = {};
   for (const target of targets) {
-    const server = await startServer(join(here, target.script), target.args);
+    const server = await startServer(resolve(here, target.script), target.args);
     try {
       await load(target, server.url, server.pid); // warm-up run, discarded
       const result = await load(target, server.url, server.pid);
