@@ -11,28 +11,37 @@ import { pointerToken } from './issues.js';
 export function nonFinitePath(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : '';
   if (typeof value !== 'object' || value === null) return undefined;
-  const stack: [unknown, string][] = [[value, '']];
-  while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
+  // Runs on every tool call: a flat argument object allocates nothing; nested ones wait on a stack.
+  let pending: [node: object, path: string][] | undefined;
+  let node: object = value;
+  let path = '';
+  for (;;) {
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index++) {
         const item: unknown = node[index];
         if (typeof item === 'number') {
           if (!Number.isFinite(item)) return `${path}/${index}`;
-        } else if (typeof item === 'object' && item !== null) stack.push([item, `${path}/${index}`]);
+        } else if (typeof item === 'object' && item !== null) {
+          pending ??= [];
+          pending.push([item, `${path}/${index}`]);
+        }
       }
     } else {
-      for (const key in node as Record<string, unknown>) {
-        if (!Object.hasOwn(node as object, key)) continue;
+      for (const key in node) {
+        if (!Object.hasOwn(node, key)) continue;
         const item = (node as Record<string, unknown>)[key];
-        const token = pointerToken(key);
         if (typeof item === 'number') {
-          if (!Number.isFinite(item)) return `${path}/${token}`;
-        } else if (typeof item === 'object' && item !== null) stack.push([item, `${path}/${token}`]);
+          if (!Number.isFinite(item)) return `${path}/${pointerToken(key)}`;
+        } else if (typeof item === 'object' && item !== null) {
+          pending ??= [];
+          pending.push([item, `${path}/${pointerToken(key)}`]);
+        }
       }
     }
+    const next = pending?.pop();
+    if (next === undefined) return undefined;
+    [node, path] = next;
   }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { isUtf8 } from 'node:buffer';
 import type { FrameError } from '../transport.js';
+import { decodeUtf8Strict } from './utf8.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -82,11 +82,11 @@ export class NdjsonDecoder {
     if (end > 0 && bytes[end - 1] === CARRIAGE_RETURN) end--;
     if (end === 0) return;
     const line = end === bytes.length ? bytes : bytes.subarray(0, end);
-    if (!isUtf8(line)) {
+    const text = decodeUtf8Strict(line);
+    if (text === undefined) {
       this.options.onFrameError({ kind: 'invalid_utf8', message: 'Parse error: message is not valid UTF-8' });
       return;
     }
-    const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);

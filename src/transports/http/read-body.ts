@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { channels, publishBytes, type TransportName } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
+import { decodeUtf8Strict } from '../framing/utf8.js';
 import { sendJson } from './http-responses.js';
 
 /** Why a body was not taken: its HTTP status and JSON-RPC error. */
@@ -38,9 +38,10 @@ const NOT_JSON: BodyRefusal = {
  * invalid bytes too, rather than substituting U+FFFD), then JSON.
  */
 export function parseJsonBody(body: Uint8Array): { value: unknown } | BodyRefusal {
-  if (!isUtf8(body)) return NOT_UTF8;
+  const text = decodeUtf8Strict(body);
+  if (text === undefined) return NOT_UTF8;
   try {
-    return { value: JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) };
+    return { value: JSON.parse(text) };
   } catch {
     return NOT_JSON;
   }

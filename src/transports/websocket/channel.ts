@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import WebSocket, { type RawData } from 'ws';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { channels, publishBytes } from '../../observability/events.js';
+import { decodeUtf8Strict } from '../framing/utf8.js';
 import type { MessageSink } from '../transport.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedConnectionOptions, WebSocketCloseCode } from './options.js';
@@ -125,7 +125,8 @@ export class WebSocketChannel {
     const bytes = bytesOf(data);
     const counted = this.options.countBytesAs;
     if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', bytes.length);
-    if (!isUtf8(bytes)) {
+    const text = decodeUtf8Strict(bytes);
+    if (text === undefined) {
       // RFC 6455 fails the connection (1007); the peer first gets the parse error every transport gives.
       this.sink.onFrameError({ kind: 'invalid_utf8', message: 'Parse error: message is not valid UTF-8' });
       this.#shutdown(
@@ -135,7 +136,6 @@ export class WebSocketChannel {
       );
       return;
     }
-    const text = bytes.toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);
