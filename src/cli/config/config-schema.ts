@@ -46,6 +46,7 @@ export const CONFIG_SCHEMA = {
         maxBodyBytes: positiveInteger,
         receiveTimeoutMs: milliseconds,
         maxResumableBytesPerSession: positiveInteger,
+        resumeWindowMs: milliseconds,
         trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
         sessionIdleMs: milliseconds,
         maxSseBufferBytes: positiveInteger,

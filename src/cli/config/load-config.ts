@@ -27,6 +27,7 @@ export interface ServeConfig {
     | 'maxBodyBytes'
     | 'receiveTimeoutMs'
     | 'maxResumableBytesPerSession'
+    | 'resumeWindowMs'
     | 'trustedProxies'
     | 'sessionIdleMs'
     | 'maxSseBufferBytes'

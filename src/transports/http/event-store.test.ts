@@ -75,4 +75,18 @@ describe('MemoryEventStore', () => {
     expect(store.byteCount('s2')).toBe(9_000);
     expect(store.byteCount('s1')).toBe(50_000);
   });
+
+  it('drops streams not written to within the resume window, and then the session', () => {
+    const store = new MemoryEventStore({ resumeWindowMs: 1_000 });
+    const old = store.append('s1', 'post-1', note(1), 10, 0);
+    const fresh = store.append('s1', 'post-2', note(2), 10, 900);
+    store.append('s2', 'post-1', note(3), 10, 100);
+    store.expire(1_500);
+    expect(store.replay('s1', old)).toBeUndefined();
+    expect(store.replay('s1', fresh)?.streamId).toBe('post-2');
+    expect(store.byteCount('s1')).toBe(10);
+    expect(store.streamCount('s2')).toBe(0);
+    store.expire(2_000);
+    expect(store.streamCount('s1')).toBe(0);
+  });
 });

@@ -14,6 +14,8 @@ export interface EventStore {
   ): { streamId: string; events: { id: string; message: JsonRpcMessage }[] } | undefined;
   /** Drops every stream of a session. */
   forget(sessionId: string): void;
+  /** Drops what may no longer be resumed at `now` (called about once a minute); optional. */
+  expire?(now: number): void;
 }
 
 /** Named limit: events kept per stream in memory; older ones cannot be replayed. */
@@ -34,7 +36,16 @@ export const MAX_STREAMS_PER_SESSION = 256;
  */
 export const DEFAULT_MAX_RESUMABLE_BYTES_PER_SESSION = 1024 * 1024;
 
+/**
+ * Named limit (`http.resumeWindowMs`): a stream not written to for this long can no longer be
+ * resumed and is dropped. A client resumes after a lost connection within seconds (`retry` is 1 s);
+ * without a window, a session that answered 256 requests over SSE would hold ~150 KiB until it ends.
+ */
+export const DEFAULT_RESUME_WINDOW_MS = 5 * 60_000;
+
 interface StoredStream {
+  /** When it was last written to (ms since the epoch). */
+  written: number;
   next: number;
   bytes: number;
   events: { seq: number; message: JsonRpcMessage; size: number }[];
@@ -53,12 +64,14 @@ interface StoredSession {
 export class MemoryEventStore implements EventStore {
   readonly #sessions = new Map<string, StoredSession>();
   readonly #maxBytes: number;
+  readonly #windowMs: number;
 
-  constructor(options: { maxBytesPerSession?: number } = {}) {
+  constructor(options: { maxBytesPerSession?: number; resumeWindowMs?: number } = {}) {
     this.#maxBytes = options.maxBytesPerSession ?? DEFAULT_MAX_RESUMABLE_BYTES_PER_SESSION;
+    this.#windowMs = options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS;
   }
 
-  append(sessionId: string, streamId: string, message: JsonRpcMessage, size = 0): string {
+  append(sessionId: string, streamId: string, message: JsonRpcMessage, size = 0, now = Date.now()): string {
     let session = this.#sessions.get(sessionId);
     if (!session) {
       session = { bytes: 0, streams: new Map() };
@@ -67,7 +80,7 @@ export class MemoryEventStore implements EventStore {
     const streams = session.streams;
     let stream = streams.get(streamId);
     if (!stream) {
-      stream = { next: 1, bytes: 0, events: [] };
+      stream = { written: now, next: 1, bytes: 0, events: [] };
       streams.set(streamId, stream);
       // Maps iterate in insertion order: the first key is the stream written to longest ago.
       if (streams.size > MAX_STREAMS_PER_SESSION) this.#dropOldestStream(session);
@@ -76,6 +89,7 @@ export class MemoryEventStore implements EventStore {
       streams.delete(streamId);
       streams.set(streamId, stream);
     }
+    stream.written = now;
     const seq = stream.next++;
     stream.events.push({ seq, message, size });
     stream.bytes += size;
@@ -117,6 +131,19 @@ export class MemoryEventStore implements EventStore {
 
   forget(sessionId: string): void {
     this.#sessions.delete(sessionId);
+  }
+
+  /** Drops streams written to longer ago than the resume window, and sessions left with none. */
+  expire(now = Date.now()): void {
+    const before = now - this.#windowMs;
+    for (const [sessionId, session] of this.#sessions) {
+      // Streams are ordered by last write: the stale ones are at the front.
+      for (const stream of session.streams.values()) {
+        if (stream.written >= before) break;
+        this.#dropOldestStream(session);
+      }
+      if (session.streams.size === 0) this.#sessions.delete(sessionId);
+    }
   }
 
   /** Streams held for a session (for tests and diagnostics). */

@@ -19,7 +19,7 @@ import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';
 import { RequestCancelled, runRequest, serveRequest } from '../../server/request-runner.js';
 import type { ClientAddress } from '../client-address.js';
-import { MemoryEventStore } from './event-store.js';
+import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { type LegacyLinkSettings, LegacyRequestLink } from './legacy-request-link.js';
@@ -60,11 +60,12 @@ export function createLegacyEndpoint(
   const sessions = new Map<string, HttpSession>();
   const store =
     options.eventStore ??
-    new MemoryEventStore(
-      options.maxResumableBytesPerSession === undefined
+    new MemoryEventStore({
+      ...(options.maxResumableBytesPerSession === undefined
         ? {}
-        : { maxBytesPerSession: options.maxResumableBytesPerSession },
-    );
+        : { maxBytesPerSession: options.maxResumableBytesPerSession }),
+      ...(options.resumeWindowMs === undefined ? {} : { resumeWindowMs: options.resumeWindowMs }),
+    });
   const linkSettings: LegacyLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
   const sweeper = setInterval(
@@ -72,8 +73,9 @@ export function createLegacyEndpoint(
       const now = Date.now();
       for (const session of sessions.values())
         if (session.idleFor(now) > idleMs) endSession(session, 'idle timeout');
+      store.expire?.(now);
     },
-    Math.min(idleMs, 60_000),
+    Math.min(idleMs, options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS, 60_000),
   );
   sweeper.unref();
 

@@ -33,6 +33,8 @@ export interface HttpTransportOptions extends HostOriginOptions {
    * `Last-Event-ID` resumption; the oldest go first (the newest event always stays). Default 1 MiB.
    */
   maxResumableBytesPerSession?: number;
+  /** How long after its last event an SSE stream can still be resumed (default store). Default 5 min. */
+  resumeWindowMs?: number;
   /** Where 2025 SSE events are kept for `Last-Event-ID` resumption. Default in-memory. */
   eventStore?: EventStore;
   /** Prefix of new 2025 session ids (a cluster worker's tag, so any worker can tell the owner). */
