@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createServer } from '../examples/everything.js';
+import { serveHttp } from '../src/exports/http.js';
 import { type EventStore, MAX_STREAMS_PER_SESSION } from '../src/transports/http/event-store.js';
-import { serveHttp } from '../src/transports/http/index.js';
 import { benchServerOptions } from './lib/bench-limits.js';
 import { ACCEPT, INITIALIZE_2025 } from './lib/http-session.js';
 

@@ -2,7 +2,8 @@
  * A conformance-suite client built on the erlmcp client: `node dist/examples/conformance-client.js <url>`
  * with the scenario in MCP_CONFORMANCE_SCENARIO (the suite appends the URL and sets the variable).
  */
-import { Client, StreamableHttpClientTransport } from '../src/index.js';
+import { StreamableHttpClientTransport } from '../src/exports/http.js';
+import { Client } from '../src/index.js';
 
 const url = process.argv.at(-1);
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';

@@ -6,7 +6,7 @@ import { McpServer as SdkMcpServer } from '@modelcontextprotocol/sdk/server/mcp.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { z } from 'zod';
 import { createServer } from '../../examples/everything.js';
-import { fetchHandler } from '../../src/transports/http/index.js';
+import { fetchHandler } from '../../src/exports/http.js';
 import { benchServerOptions } from './bench-limits.js';
 
 export type IdleTarget = 'erlmcp' | 'sdk-v1';

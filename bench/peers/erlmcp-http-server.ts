@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createServer } from '../../examples/everything.js';
-import { serveHttp } from '../../src/transports/http/index.js';
+import { serveHttp } from '../../src/exports/http.js';
 import { benchServerOptions } from '../lib/bench-limits.js';
 import { BIG_RESOURCE_URI, bigText } from '../lib/big-text.js';
 

@@ -10,9 +10,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { createServer } from '../../examples/everything.js';
+import { serveHttp } from '../../src/exports/http.js';
 import { enableRequestLogs } from '../../src/observability/logging/index.js';
 import { enableTracing } from '../../src/observability/tracing/index.js';
-import { serveHttp } from '../../src/transports/http/index.js';
 import { benchServerOptions } from '../lib/bench-limits.js';
 
 const { values } = parseArgs({

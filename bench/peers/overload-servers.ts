@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { McpServer as SdkServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { serveHttp } from '../../src/transports/http/serve-http.js';
 
 const { values } = parseArgs({
   options: {

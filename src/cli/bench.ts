@@ -1,6 +1,6 @@
 import { Client } from '../client/client.js';
+import type { Transport } from '../core/transport.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
-import type { Transport } from '../transports/transport.js';
 import { transportForUrl } from '../transports/transport-for-url.js';
 
 export interface BenchOptions {

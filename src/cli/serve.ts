@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
-import { runPrimary } from '../runtime/cluster/primary.js';
-import { reportReady, runWorker } from '../runtime/cluster/worker.js';
-import { LIMIT_DEFAULTS } from '../runtime/limits.js';
+import { LIMIT_DEFAULTS } from '../admission/limits.js';
+import { type ServeHttpOptions, serveHttp } from '../exports/http.js';
+import { runPrimary } from '../serve/cluster/primary.js';
+import { reportReady, runWorker } from '../serve/cluster/worker.js';
 import type { McpServer } from '../server/mcp-server.js';
-import { type ServeHttpOptions, serveHttp } from '../transports/http/index.js';
 import { StdioServerTransport } from '../transports/stdio/index.js';
 import { serveTcp } from '../transports/tcp/serve-tcp.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';

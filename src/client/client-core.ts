@@ -1,17 +1,17 @@
+import { type ClientRequestEvent, channels, requestTarget } from '../core/diagnostics.js';
+import type { Transport } from '../core/transport.js';
 import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
-import { type ClientRequestEvent, channels, requestTarget } from '../observability/events.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
-import { CircuitBreaker } from '../runtime/circuit-breaker.js';
-import type { Transport } from '../transports/transport.js';
 import { ClientSession, type ProgressInfo } from './client-session.js';
 import { InputFulfiller } from './input-fulfiller.js';
 import { cacheKey, ListCache } from './list-cache.js';
 import { type Negotiated, negotiate } from './negotiate.js';
 import { CLIENT_DEFAULTS, type ClientOptions } from './options.js';
 import { pickCallOptions } from './paging.js';
+import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { checkResultShape } from './results.js';
 import type { Subscription } from './subscription.js';
 

@@ -1,3 +1,4 @@
+import type { FrameError, Transport } from '../core/transport.js';
 import { ErlmcpError, McpError, toWireError } from '../jsonrpc/errors.js';
 import {
   classify,
@@ -9,7 +10,6 @@ import {
 import { PendingRequests } from '../jsonrpc/pending-requests.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { RequestId } from '../protocol/types.js';
-import type { FrameError, Transport } from '../transports/transport.js';
 
 export interface ProgressInfo {
   progress: number;

@@ -1,7 +1,7 @@
-import { channels } from '../observability/events.js';
-import { RestartBudget } from '../runtime/restart-budget.js';
-import type { Transport } from '../transports/transport.js';
+import { channels } from '../core/diagnostics.js';
+import type { Transport } from '../core/transport.js';
 import type { ClientCore } from './client-core.js';
+import { RestartBudget } from './resilience/restart-budget.js';
 
 export interface KeepConnectedOptions {
   /** First retry delay; doubles each failed attempt up to `maxDelayMs`, with ±20% jitter. Default 250 ms. */

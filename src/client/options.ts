@@ -10,7 +10,7 @@ import type {
   Root,
 } from '../protocol/types.js';
 import type { ProtocolVersion } from '../protocol/versions.js';
-import type { CircuitBreaker, CircuitBreakerOptions } from '../runtime/circuit-breaker.js';
+import type { CircuitBreaker, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
 
 /** What the server's request is about, for handlers that care (cancellation, the asking tool). */
 export interface ClientRequestContext {

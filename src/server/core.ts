@@ -1,8 +1,8 @@
+import { Supervisor } from '../admission/supervisor.js';
 import { Deadlines } from '../jsonrpc/deadlines.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
-import { Supervisor } from '../runtime/supervisor.js';
 import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';

@@ -1,5 +1,5 @@
-import type { RuntimeLimitsInput } from '../runtime/limits.js';
-import type { Transport } from '../transports/transport.js';
+import type { RuntimeLimitsInput } from '../admission/limits.js';
+import type { Transport } from '../core/transport.js';
 import { ServerCore } from './core.js';
 import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig } from './definitions.js';
 import { MessageConnection } from './message-connection.js';

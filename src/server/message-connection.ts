@@ -1,3 +1,5 @@
+import { channels, sessionEvent } from '../core/diagnostics.js';
+import type { FrameError, Transport } from '../core/transport.js';
 import { ErlmcpError, invalidRequest } from '../jsonrpc/errors.js';
 import { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import {
@@ -10,11 +12,9 @@ import {
   resultResponse,
 } from '../jsonrpc/message.js';
 import { PendingRequests } from '../jsonrpc/pending-requests.js';
-import { channels, sessionEvent } from '../observability/events.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { RequestId } from '../protocol/types.js';
-import type { FrameError, Transport } from '../transports/transport.js';
 import type { ServerCore, SessionHandle } from './core.js';
 import type { LegacySession, PeerLink } from './exchange.js';
 import { openLegacySession } from './open-session.js';

@@ -1,5 +1,5 @@
+import type { RuntimeLimitsInput } from '../admission/limits.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
-import type { RuntimeLimitsInput } from '../runtime/limits.js';
 import type { TaskStore } from './tasks/task-store.js';
 
 /** Every limit and default of the core, named; see docs/limits.md (runtime limits come later). */

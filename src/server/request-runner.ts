@@ -1,3 +1,10 @@
+import {
+  channels,
+  type HeaderCarrier,
+  handlerScope,
+  type RequestEvent,
+  requestTarget,
+} from '../core/diagnostics.js';
 import type { Deadline } from '../jsonrpc/deadlines.js';
 import { ErlmcpError, McpError, methodNotFound, toWireError } from '../jsonrpc/errors.js';
 import type { LazyAbort } from '../jsonrpc/lazy-abort.js';
@@ -8,13 +15,6 @@ import {
   resultResponse,
 } from '../jsonrpc/message.js';
 import { deepParamsError } from '../jsonrpc/nesting.js';
-import {
-  channels,
-  type HeaderCarrier,
-  handlerScope,
-  type RequestEvent,
-  requestTarget,
-} from '../observability/events.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { supportsFeature } from '../protocol/revisions.js';

@@ -1,6 +1,6 @@
+import type { Transport } from '../core/transport.js';
 import { type StreamableHttpClientOptions, StreamableHttpClientTransport } from './http/client-transport.js';
 import { type TcpClientOptions, TcpClientTransport } from './tcp/client-transport.js';
-import type { Transport } from './transport.js';
 import {
   WebSocketClientTransport,
   type WebSocketClientTransportOptions,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { formatReport, runBench } from '../../src/cli/bench.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/index.js';
+import { type HttpServerHandle, serveHttp } from '../../src/exports/http.js';
 import { everythingCommand } from '../support/everything-command.js';
 
 let http: HttpServerHandle;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
 import { openSession } from '../runtime/http-helpers.js';
 
 // DNS rebinding: every route serveHttp serves applies the same Host/Origin policy as /mcp. The health

@@ -1,8 +1,8 @@
 /** Streamable HTTP over TLS: https with mutual TLS, the principal in handlers, refused handshakes, reload. */
 import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
 import { clientTls, serverMutualTls } from '../support/test-certs.js';
 import { testCerts } from '../support/transport-kinds.js';
 

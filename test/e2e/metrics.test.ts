@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { channels } from '../../src/observability/events.js';
+import { channels } from '../../src/core/diagnostics.js';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
 import { callTool, modernCallTool, openSession } from '../runtime/http-helpers.js';
 import { type CliServer, startCli } from '../support/cli-process.js';
 import { parseSamples, series } from '../support/prometheus-text.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { MODERN_HEADERS } from '../support/cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
+import { serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { serveHttp } from '../../src/transports/http/serve-http.js';
 import { MODERN_HEADERS, modernToolCall } from '../support/cli-process.js';
 import { type TransportKind, tcpKind, webSocketKind } from '../support/transport-kinds.js';
 

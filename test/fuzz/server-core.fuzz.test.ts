@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { FrameError, MessageSink, Transport } from '../../src/core/transport.js';
 import { type Classified, classify, type JsonRpcMessage } from '../../src/jsonrpc/message.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { MetaKey } from '../../src/protocol/meta-keys.js';
 import { LEGACY_VERSIONS } from '../../src/protocol/versions.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import type { FrameError, MessageSink, Transport } from '../../src/transports/transport.js';
 import {
   deepTextUpTo,
   hostileJson,

@@ -15,7 +15,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
-import { expressHandler, fastifyHandler, nodeHandler } from '../../src/transports/http/index.js';
+import { expressHandler, fastifyHandler, nodeHandler } from '../../src/exports/http.js';
 import { contentText } from '../support/wait.js';
 
 interface Mounted {

@@ -11,7 +11,7 @@ import { McpServer as SdkServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { StreamableHttpClientTransport } from '../../src/transports/http/index.js';
+import { StreamableHttpClientTransport } from '../../src/exports/http.js';
 import { contentText } from '../support/wait.js';
 
 const closers: (() => Promise<void> | void)[] = [];

@@ -9,11 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { Client } from '../../src/client/client.js';
-import {
-  type HttpServerHandle,
-  StreamableHttpClientTransport,
-  serveHttp,
-} from '../../src/transports/http/index.js';
+import { type HttpServerHandle, StreamableHttpClientTransport, serveHttp } from '../../src/exports/http.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
 const benchPeers = join(dirname(fileURLToPath(import.meta.url)), '../../dist/bench/peers');

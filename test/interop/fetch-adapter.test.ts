@@ -12,7 +12,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { Client } from '../../src/client/client.js';
-import { fetchHandler, StreamableHttpClientTransport } from '../../src/transports/http/index.js';
+import { fetchHandler, StreamableHttpClientTransport } from '../../src/exports/http.js';
 import { contentText } from '../support/wait.js';
 
 // Client and server share this process, and the SDK clients' first requests compile large modules

@@ -9,11 +9,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { Client } from '../../src/client/client.js';
-import {
-  type HttpServerHandle,
-  StreamableHttpClientTransport,
-  serveHttp,
-} from '../../src/transports/http/index.js';
+import { type HttpServerHandle, StreamableHttpClientTransport, serveHttp } from '../../src/exports/http.js';
 import { contentText } from '../support/wait.js';
 
 let http: HttpServerHandle;

@@ -16,7 +16,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/index.js';
+import { type HttpServerHandle, serveHttp } from '../../src/exports/http.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
 let http: HttpServerHandle;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from '../../src/transports/http/serve-http.js';
 import { MODERN_HEADERS, modernToolCall } from '../support/cli-process.js';
 
 describe('drain inside one process', () => {

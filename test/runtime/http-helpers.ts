@@ -1,11 +1,7 @@
 import { Agent, request } from 'node:http';
+import { type HttpServerHandle, type ServeHttpOptions, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
 import type { McpServerOptions } from '../../src/server/options.js';
-import {
-  type HttpServerHandle,
-  type ServeHttpOptions,
-  serveHttp,
-} from '../../src/transports/http/serve-http.js';
 
 /** Servers started by a test file; `stopAll()` in afterEach destroys them (sockets included). */
 export class ServerPool {

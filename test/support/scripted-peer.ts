@@ -1,5 +1,5 @@
+import type { FrameError, MessageSink, Transport } from '../../src/core/transport.js';
 import type { JsonRpcMessage } from '../../src/jsonrpc/message.js';
-import type { FrameError, MessageSink, Transport } from '../../src/transports/transport.js';
 
 /** A transport whose far side is the test: it delivers raw values and inspects what the server sent. */
 export class ScriptedPeer implements Transport {

@@ -1,8 +1,8 @@
+import type { Transport } from '../../src/core/transport.js';
 import type { McpServer } from '../../src/server/mcp-server.js';
 import { createLinkedPair } from '../../src/transports/memory/linked-pair.js';
 import { TcpClientTransport } from '../../src/transports/tcp/client-transport.js';
 import { serveTcp } from '../../src/transports/tcp/serve-tcp.js';
-import type { Transport } from '../../src/transports/transport.js';
 import { WebSocketClientTransport } from '../../src/transports/websocket/client-transport.js';
 import { serveWebSocket } from '../../src/transports/websocket/serve-websocket.js';
 import { clientTls, generateTestCerts, serverMutualTls, type TestCerts } from './test-certs.js';

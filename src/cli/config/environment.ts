@@ -1,4 +1,4 @@
-import { CLUSTER_SECRET_ENV } from '../../runtime/cluster/messages.js';
+import { CLUSTER_SECRET_ENV } from '../../serve/cluster/messages.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 

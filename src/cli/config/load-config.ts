@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RuntimeLimitsInput } from '../../runtime/limits.js';
+import type { RuntimeLimitsInput } from '../../admission/limits.js';
 import { compileJsonSchema } from '../../schema/json-schema.js';
 import type { HttpTransportOptions } from '../../transports/http/options.js';
 import { ConfigError } from './config-error.js';

@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientOverMemory } from '../../../test/support/memory-client.js';
 import { Client } from '../../client/client.js';
+import { serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../transports/http/client-transport.js';
-import { serveHttp } from '../../transports/http/serve-http.js';
 import { enableTracing } from '../tracing/enable-tracing.js';
 import { enableRequestLogs, logLine } from './request-logs.js';
 

@@ -1,9 +1,9 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import { trace } from '@opentelemetry/api';
 import { type Level, type Logger, pino } from 'pino';
+import { channels, type RequestEvent } from '../../core/diagnostics.js';
 import { isPlainRecord } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { channels, type RequestEvent } from '../events.js';
 import { spanContextOf } from '../tracing/server-spans.js';
 import { CENSOR, censorSecrets } from './redact.js';
 

@@ -2,9 +2,9 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSamples, series } from '../../../test/support/prometheus-text.js';
 import { Client } from '../../client/client.js';
+import { channels } from '../../core/diagnostics.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { createLinkedPair } from '../../transports/memory/linked-pair.js';
-import { channels } from '../events.js';
 import { createMetrics, METRIC_NAMES, type Metrics } from './index.js';
 
 const opened: Metrics[] = [];

@@ -1,7 +1,7 @@
 import type diagnostics_channel from 'node:diagnostics_channel';
 import { Registry } from 'prom-client';
+import { channels } from '../../core/diagnostics.js';
 import type { McpServer } from '../../server/mcp-server.js';
-import { channels } from '../events.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { DEFAULT_BUCKETS, RequestMetrics } from './request-metrics.js';
 import { addDefaultMetrics, addRuntimeGauges } from './runtime-metrics.js';

@@ -1,5 +1,11 @@
 import { Counter, type Registry } from 'prom-client';
-import type { BytesEvent, RefusedEvent, RestartEvent, SessionEvent, StreamEvent } from '../events.js';
+import type {
+  BytesEvent,
+  RefusedEvent,
+  RestartEvent,
+  SessionEvent,
+  StreamEvent,
+} from '../../core/diagnostics.js';
 import { OTHER, transportLabel } from './labels.js';
 import { scrapedMetric } from './scraped-metric.js';
 

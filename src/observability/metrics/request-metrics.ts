@@ -1,5 +1,5 @@
 import type { MetricValueWithName, Registry } from 'prom-client';
-import type { RequestEvent } from '../events.js';
+import type { RequestEvent } from '../../core/diagnostics.js';
 import { eraLabel, methodLabel, toolLabel, transportLabel } from './labels.js';
 import { scrapedMetric } from './scraped-metric.js';
 

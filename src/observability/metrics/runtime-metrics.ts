@@ -6,7 +6,7 @@ import {
   Registry as PromRegistry,
   type Registry,
 } from 'prom-client';
-import type { Supervisor } from '../../runtime/supervisor.js';
+import type { Supervisor } from '../../admission/supervisor.js';
 
 /**
  * Gauges read from the supervisor at scrape time (nothing runs between scrapes): requests in flight

@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import type { RefusedEvent, RequestEvent, RestartEvent, SessionEvent } from '../../core/diagnostics.js';
 import type { McpServer } from '../../server/mcp-server.js';
-import type { RefusedEvent, RequestEvent, RestartEvent, SessionEvent } from '../events.js';
 import { RollingStats } from './rolling-stats.js';
 
 interface RecentRequest {

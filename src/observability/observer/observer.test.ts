@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../client/client.js';
+import { type HttpServerHandle, serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../transports/http/client-transport.js';
-import { type HttpServerHandle, serveHttp } from '../../transports/http/serve-http.js';
 import { mergeSnapshots } from './merge-snapshots.js';
 import { ObserverState } from './observer-state.js';
 

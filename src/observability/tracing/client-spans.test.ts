@@ -4,11 +4,11 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { useInMemoryTracing } from '../../../test/support/in-memory-tracing.js';
 import { Client } from '../../client/client.js';
+import type { RequestEvent } from '../../core/diagnostics.js';
+import { serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../transports/http/client-transport.js';
-import { serveHttp } from '../../transports/http/serve-http.js';
 import { createLinkedPair } from '../../transports/memory/linked-pair.js';
-import type { RequestEvent } from '../events.js';
 
 const { exporter, cleanups } = useInMemoryTracing();
 

@@ -7,7 +7,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { ClientRequestEvent } from '../events.js';
+import type { ClientRequestEvent } from '../../core/diagnostics.js';
 import { McpAttribute, recordOutcome, requestAttributes, spanName } from './attributes.js';
 import { SPAN_SLOT } from './server-spans.js';
 

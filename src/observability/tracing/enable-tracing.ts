@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import { type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
-import { channels, handlerScope } from '../events.js';
+import { channels, handlerScope } from '../../core/diagnostics.js';
 import { clientSpans } from './client-spans.js';
 import { serverSpans } from './server-spans.js';
 import { w3cPropagator } from './w3c-propagator.js';

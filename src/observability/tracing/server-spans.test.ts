@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { MODERN_HEADERS } from '../../../test/support/cli-process.js';
 import { useInMemoryTracing } from '../../../test/support/in-memory-tracing.js';
 import { clientOverMemory } from '../../../test/support/memory-client.js';
+import { handlerScope } from '../../core/diagnostics.js';
+import { type HttpServerHandle, serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from '../../transports/http/serve-http.js';
-import { handlerScope } from '../events.js';
 import { TRACER_VERSION } from './enable-tracing.js';
 
 const { exporter, cleanups } = useInMemoryTracing();

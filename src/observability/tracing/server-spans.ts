@@ -9,8 +9,8 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import type { ClientRequestEvent, HandlerScope, RequestEvent } from '../../core/diagnostics.js';
 import { isPlainRecord } from '../../jsonrpc/message.js';
-import type { ClientRequestEvent, HandlerScope, RequestEvent } from '../events.js';
 import { McpAttribute, networkAttributes, recordOutcome, requestAttributes, spanName } from './attributes.js';
 
 /** Where a request's span context lives in the event's `context` slot (server and client events). */

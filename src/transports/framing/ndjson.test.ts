@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FrameError } from '../transport.js';
+import type { FrameError } from '../../core/transport.js';
 import { encodeNdjson, NdjsonDecoder } from './ndjson.js';
 
 function collect(maxMessageBytes = 1024) {

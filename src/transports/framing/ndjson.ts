@@ -1,4 +1,4 @@
-import type { FrameError } from '../transport.js';
+import type { FrameError } from '../../core/transport.js';
 import { decodeUtf8Strict } from './utf8.js';
 
 const NEWLINE = 0x0a;

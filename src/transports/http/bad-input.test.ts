@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpServerHandle, serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from './serve-http.js';
 
 let http: HttpServerHandle;
 let url: URL;

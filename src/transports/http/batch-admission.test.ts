@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpServerHandle, serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from './serve-http.js';
 
 // A 2025-03-26 JSON-RPC batch is admitted exactly like the same requests POSTed one by one: per-IP
 // and per-principal rate limits apply to each member, and so does the in-flight duplicate-id check.

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { MessageSink, Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -6,7 +7,6 @@ import { MetaKey } from '../../protocol/meta-keys.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
-import type { MessageSink, Transport } from '../transport.js';
 import { mcpNameSource } from './mcp-name.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 

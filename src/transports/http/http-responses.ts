@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { channels } from '../../observability/events.js';
+import type { LimitError } from '../../admission/limit-errors.js';
+import { channels } from '../../core/diagnostics.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
-import type { LimitError } from '../../runtime/limit-errors.js';
 
 const LARGE_BODY_CHARS = 64 * 1024;
 

@@ -8,5 +8,4 @@ export { type EventStore, MemoryEventStore } from './event-store.js';
 export { fetchHandler } from './fetch-adapter.js';
 export { createLegacySseHandler, type LegacySseHandler } from './legacy-sse.js';
 export { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-export { type HttpServerHandle, type ServeHttpOptions, serveHttp } from './serve-http.js';
 export { createStreamableHttpHandler, type HttpHandler } from './streamable-http-handler.js';

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { draining, type LimitError, tooManyStreams } from '../../admission/limit-errors.js';
+import { channels, sessionEvent } from '../../core/diagnostics.js';
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
@@ -9,11 +11,9 @@ import {
   type JsonRpcRequest,
   resultResponse,
 } from '../../jsonrpc/message.js';
-import { channels, sessionEvent } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
-import { draining, type LimitError, tooManyStreams } from '../../runtime/limit-errors.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { openLegacySession } from '../../server/open-session.js';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { channels, publishBytes } from '../../core/diagnostics.js';
+import type { MessageSink, Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { channels, publishBytes } from '../../observability/events.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { clientAddressOf } from '../client-address.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import { hostOriginGuard } from '../host-policy.js';
-import type { MessageSink, Transport } from '../transport.js';
 import { sendError, sendRefusal } from './http-responses.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';

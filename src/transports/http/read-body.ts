@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { channels, publishBytes, type TransportName } from '../../observability/events.js';
+import { channels, publishBytes, type TransportName } from '../../core/diagnostics.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { decodeUtf8Strict } from '../framing/utf8.js';
 import { sendJson } from './http-responses.js';

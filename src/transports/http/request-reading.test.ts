@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODERN_HEADERS, modernToolCall } from '../../../test/support/cli-process.js';
+import { type HttpServerHandle, serveHttp } from '../../serve/serve-http.js';
 import { McpServer } from '../../server/mcp-server.js';
-import { type HttpServerHandle, serveHttp } from './serve-http.js';
 
 // Regression tests for how bodies are read: an oversized body is not read past the limit, a slow one
 // meets a deadline, and invalid UTF-8 is a parse error (as on every other transport).

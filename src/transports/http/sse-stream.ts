@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { channels, publishBytes, type StreamEvent } from '../../core/diagnostics.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { channels, publishBytes, type StreamEvent } from '../../observability/events.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import type { EventStore } from './event-store.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSink } from '../transport.js';
+import type { MessageSink } from '../../core/transport.js';
 import { createLinkedPair } from './linked-pair.js';
 
 function sink() {

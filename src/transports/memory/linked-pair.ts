@@ -1,6 +1,6 @@
+import type { MessageSink, Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import type { MessageSink, Transport } from '../transport.js';
 
 /**
  * Two in-memory transports wired to each other, for tests and in-process clients. Delivery is

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { NdjsonDecoder } from '../framing/ndjson.js';
 import { WriteCoalescer } from '../framing/write-coalescer.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
 
 export interface StdioClientTransportOptions {
   command: string;

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { FrameError } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
-import type { FrameError } from '../transport.js';
 import { StdioServerTransport } from './server-transport.js';
 
 function setup(maxMessageBytes?: number) {

@@ -1,8 +1,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { MessageSink, Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import type { MessageSink, Transport } from '../transport.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
 export interface TcpClientOptions extends Omit<SocketTransportOptions, 'serverKey'> {

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
+import { channels, publishBytes } from '../../core/diagnostics.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { channels, publishBytes } from '../../observability/events.js';
 import { NdjsonDecoder } from '../framing/ndjson.js';
 import { WriteCoalescer } from '../framing/write-coalescer.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, type MessageSink, type Transport } from '../transport.js';
 
 export interface SocketTransportOptions {
   /** Largest incoming line (named limit `maxMessageBytes`). Default 4 MiB. */

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { waitUntil } from '../../../test/support/wait.js';
-import type { FrameError, MessageSink } from '../transport.js';
+import type { FrameError, MessageSink } from '../../core/transport.js';
 import { WebSocketClientTransport } from './client-transport.js';
 import { WebSocketServerTransport } from './server-transport.js';
 

@@ -1,9 +1,9 @@
 import WebSocket, { type RawData } from 'ws';
+import { channels, publishBytes } from '../../core/diagnostics.js';
+import type { MessageSink } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import { channels, publishBytes } from '../../observability/events.js';
 import { decodeUtf8Strict } from '../framing/utf8.js';
-import type { MessageSink } from '../transport.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedConnectionOptions, WebSocketCloseCode } from './options.js';
 import { OutboundGuard } from './outbound-guard.js';

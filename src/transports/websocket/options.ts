@@ -1,6 +1,6 @@
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../core/transport.js';
 import type { HostOriginOptions } from '../host-policy.js';
 import type { TlsOptions } from '../tls/tls-options.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../transport.js';
 
 /** The subprotocol erlmcp speaks: one JSON-RPC message per text frame. */
 export const MCP_SUBPROTOCOL = 'mcp';

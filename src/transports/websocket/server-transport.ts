@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
+import type { MessageSink, Transport } from '../../core/transport.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
-import type { MessageSink, Transport } from '../transport.js';
 import { WebSocketChannel } from './channel.js';
 import { resolveConnectionOptions, WebSocketCloseCode, type WebSocketConnectionOptions } from './options.js';
 

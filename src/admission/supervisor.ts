@@ -1,4 +1,4 @@
-import { channels } from '../observability/events.js';
+import { channels } from '../core/diagnostics.js';
 import {
   draining,
   type LimitError,

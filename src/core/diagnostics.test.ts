@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../client/client.js';
 import { McpServer } from '../server/mcp-server.js';
 import { createLinkedPair } from '../transports/memory/linked-pair.js';
-import type { RefusedEvent, RequestEvent, SessionEvent } from './events.js';
+import type { RefusedEvent, RequestEvent, SessionEvent } from './diagnostics.js';
 
 const subscriptions: [string, (message: unknown) => void][] = [];
 function listen<T>(name: string): T[] {

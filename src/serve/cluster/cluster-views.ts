@@ -5,11 +5,11 @@ import {
   type MetricValue,
   Registry,
 } from 'prom-client';
-import { channels, type RestartEvent } from '../../observability/events.js';
+import { channels, type RestartEvent } from '../../core/diagnostics.js';
 import { mergeSnapshots } from '../../observability/observer/merge-snapshots.js';
 import type { ObserverSource } from '../../observability/observer/observer-handler.js';
 import type { ObserverSnapshot, SessionView } from '../../observability/observer/observer-state.js';
-import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
+import type { HttpServerHandle, ServeHttpOptions } from '../serve-http.js';
 import { serveGathering, workerGathering } from './cluster-gather.js';
 
 /** One registry's figures as prom-client's JSON (what `AggregatorRegistry.aggregate` merges). */

@@ -2,21 +2,21 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
-import { createMetrics, type Metrics } from '../../observability/metrics/index.js';
+import type { Supervisor } from '../admission/supervisor.js';
+import { createMetrics, type Metrics } from '../observability/metrics/index.js';
 import {
   createObserver,
   type ObserverHandler,
   type ObserverOptions,
   type ObserverSource,
-} from '../../observability/observer/index.js';
-import type { Supervisor } from '../../runtime/supervisor.js';
-import type { McpServer } from '../../server/mcp-server.js';
-import { hostOriginGuard } from '../host-policy.js';
-import { receiveTimeouts } from '../receive-timeouts.js';
-import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
-import { createLegacySseHandler } from './legacy-sse.js';
-import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { createStreamableHttpHandler, type HttpHandler } from './streamable-http-handler.js';
+} from '../observability/observer/index.js';
+import type { McpServer } from '../server/mcp-server.js';
+import { hostOriginGuard } from '../transports/host-policy.js';
+import { createLegacySseHandler } from '../transports/http/legacy-sse.js';
+import { HTTP_DEFAULTS, type HttpTransportOptions } from '../transports/http/options.js';
+import { createStreamableHttpHandler, type HttpHandler } from '../transports/http/streamable-http-handler.js';
+import { receiveTimeouts } from '../transports/receive-timeouts.js';
+import { reloadTls, serverTlsOptions, type TlsOptions } from '../transports/tls/tls-options.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**

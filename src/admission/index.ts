@@ -1,6 +1,5 @@
 export * from './limit-errors.js';
 export * from './limits.js';
 export { LoadShedder } from './load-shedder.js';
-export { RestartBudget } from './restart-budget.js';
 export { type Kill, type RequestScope, Supervisor } from './supervisor.js';
 export { KeyedRateLimiter } from './token-bucket.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FORWARDED_ADDRESS } from '../../transports/client-address.js';
 import { FORWARDED_PRINCIPAL } from '../../transports/http/request-headers.js';
-import type { HttpServerHandle, ServeHttpOptions } from '../../transports/http/serve-http.js';
+import type { HttpServerHandle, ServeHttpOptions } from '../serve-http.js';
 import { clusterViewsInWorker } from './cluster-views.js';
 import { CLUSTER_SECRET_ENV, isMessage, type RoutesMessage, type WorkerMessage } from './messages.js';
 import { ADDRESS, FORWARDED, PRINCIPAL, SessionRouter } from './session-router.js';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Client } from '../client/client.js';
-import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
-import { ErrorCode } from '../protocol/error-codes.js';
-import { McpServer } from '../server/mcp-server.js';
-import { createLinkedPair } from '../transports/memory/linked-pair.js';
+import { ErlmcpError, McpError } from '../../jsonrpc/errors.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { McpServer } from '../../server/mcp-server.js';
+import { createLinkedPair } from '../../transports/memory/linked-pair.js';
+import { Client } from '../client.js';
 import { CircuitBreaker, CircuitOpenError, type CircuitState } from './circuit-breaker.js';
 
 const timeout = () => new ErlmcpError('ERR_REQUEST_TIMEOUT', 'timed out');

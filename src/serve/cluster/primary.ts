@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import { channels, type RestartEvent } from '../../observability/events.js';
-import { RestartBudget } from '../restart-budget.js';
+import { RestartBudget } from '../../client/resilience/restart-budget.js';
+import { channels, type RestartEvent } from '../../core/diagnostics.js';
 import { serveClusterViews } from './cluster-views.js';
 import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type ReadyMessage } from './messages.js';
 

@@ -1,5 +1,5 @@
-import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
-import { ErrorCode } from '../protocol/error-codes.js';
+import { ErlmcpError, McpError } from '../../jsonrpc/errors.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

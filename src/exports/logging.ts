@@ -1,0 +1,2 @@
+/** `erlmcp/logging`: one structured log line per request (pino), secrets redacted. */
+export * from '../observability/logging/index.js';
