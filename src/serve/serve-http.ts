@@ -1,6 +1,5 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Supervisor } from '../admission/supervisor.js';
 import { createMetrics, type Metrics } from '../observability/metrics/index.js';
@@ -15,8 +14,9 @@ import { hostOriginGuard } from '../transports/host-policy.js';
 import { createLegacySseHandler } from '../transports/http/legacy-sse.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from '../transports/http/options.js';
 import { createStreamableHttpHandler, type HttpHandler } from '../transports/http/streamable-http-handler.js';
+import { listen } from '../transports/listener.js';
 import { receiveTimeouts } from '../transports/receive-timeouts.js';
-import { reloadTls, serverTlsOptions, type TlsOptions } from '../transports/tls/tls-options.js';
+import { serverTlsOptions, type TlsOptions } from '../transports/tls/tls-options.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**
@@ -73,8 +73,11 @@ export interface HttpServerHandle {
   close(): Promise<void>;
   /** Aborts at once: running requests end with an error, sockets are destroyed. Idempotent. */
   destroy(): Promise<void>;
-  /** Re-reads the TLS certificate files: new connections use them; open ones keep theirs. */
-  reloadTls(): void;
+  /**
+   * Re-reads the TLS certificate files (or installs `next`): new connections use them, open ones keep
+   * theirs. Throws a TypeError on a server started without TLS.
+   */
+  reloadTls(next?: TlsOptions): void;
 }
 
 /** Serves an McpServer on a plain `node:http` server at `path`. */
@@ -101,7 +104,6 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       ? undefined
       : (options.metrics?.metrics ??
         createMetrics(mcp, options.metrics?.registry ? { registry: options.metrics.registry } : {}));
-  const sockets = new Set<Socket>();
   // The endpoint and the 2024-11-05 endpoints check Host/Origin themselves (they also serve outside
   // serveHttp); every other route here but the health probes, which reveal nothing, checks it now.
   const refusedHostOrOrigin = hostOriginGuard(options);
@@ -146,47 +148,33 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   const server = tls
     ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
     : createServer(receiveTimeouts(options), requestListener);
-  // A failed handshake (no or foreign client certificate, plaintext on the TLS port) ends that socket only.
-  server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  const listener = await listen(server, {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 3000,
+    tls,
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
   const handle: HttpServerHandle = {
-    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}${path}`,
+    url: `${listener.origin(tls ? 'https' : 'http')}${path}`,
     server,
     handler,
     requestListener,
     metrics,
     observer,
     close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      return listener.close(async () => {
         await mcp.close();
         observer?.close();
         await handler.close();
         await legacy?.close();
         if (ownMetrics) metrics?.close();
-        for (const socket of sockets) socket.destroy();
-        await closed;
-      })();
-      return closing;
+      });
     },
     destroy() {
       mcp.core.supervisor.destroy();
       return handle.close();
     },
-    reloadTls() {
-      if (!tls) throw new Error('reloadTls: this server does not use TLS');
-      reloadTls(server as HttpsServer, tls);
+    reloadTls(next) {
+      listener.reloadTls(next);
     },
   };
   return handle;

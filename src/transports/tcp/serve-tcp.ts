@@ -1,7 +1,8 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type Server as TlsServer } from 'node:tls';
 import type { McpServer } from '../../server/mcp-server.js';
-import { principalOf, reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
+import { listen } from '../listener.js';
+import { principalOf, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
 export interface ServeTcpOptions extends Omit<SocketTransportOptions, 'serverKey'> {
@@ -19,8 +20,11 @@ export interface TcpServerHandle {
   /** `tcp://host:port` or `tls://host:port`. */
   readonly url: string;
   readonly server: Server | TlsServer;
-  /** Re-reads the TLS certificate files: new connections use them; open ones keep theirs. */
-  reloadTls(): void;
+  /**
+   * Re-reads the TLS certificate files (or installs `next`): new connections use them, open ones keep
+   * theirs. Throws a TypeError on a server started without TLS.
+   */
+  reloadTls(next?: TlsOptions): void;
   /** Stops accepting and drains the McpServer (running requests finish), then closes sockets. */
   close(): Promise<void>;
   /** Closes everything at once. */
@@ -33,10 +37,7 @@ export interface TcpServerHandle {
  * identity is the connection's principal.
  */
 export async function serveTcp(mcp: McpServer, options: ServeTcpOptions = {}): Promise<TcpServerHandle> {
-  const sockets = new Set<Socket>();
   const onConnection = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
     const principal = options.tls ? principalOf(socket as TLSSocket) : undefined;
     const ip = socket.remoteAddress;
     void mcp.connect(new SocketTransport(socket, { ...options, countBytesAs: 'tcp' }), {
@@ -51,36 +52,23 @@ export async function serveTcp(mcp: McpServer, options: ServeTcpOptions = {}): P
         onConnection,
       )
     : createNetServer(onConnection);
-  // Failed handshakes (no or foreign client certificate, plaintext on a TLS port) end that socket only.
-  server.on('tlsClientError', (_error, socket) => socket.destroy());
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3001, host, () => resolve());
+  const listener = await listen(server, {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 3001,
+    tls,
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
   const handle: TcpServerHandle = {
-    url: `${tls ? 'tls' : 'tcp'}://${shownHost}:${port}`,
+    url: listener.origin(tls ? 'tls' : 'tcp'),
     server,
-    reloadTls() {
-      if (!tls) throw new Error('reloadTls: this server does not use TLS');
-      reloadTls(server as TlsServer, tls);
+    reloadTls(next) {
+      listener.reloadTls(next);
     },
     close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await mcp.close();
-        for (const socket of sockets) socket.destroy();
-        await closed;
-      })();
-      return closing;
+      return listener.close(() => mcp.close());
     },
     async destroy() {
       mcp.core.supervisor.destroy();
-      for (const socket of sockets) socket.destroy();
+      listener.destroySockets();
       await handle.close();
     },
   };

@@ -1,9 +1,9 @@
 import { createServer as createHttpServer, type Server as HttpServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import type { McpServer } from '../../server/mcp-server.js';
+import { listen } from '../listener.js';
 import { receiveTimeouts } from '../receive-timeouts.js';
-import { reloadTls, serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
+import { serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
 import { attachWebSocket, type WebSocketAttachment } from './attach.js';
 import { type ServeWebSocketOptions, WEBSOCKET_DEFAULTS } from './options.js';
 import { pathOf, rejectUpgrade } from './upgrade-checks.js';
@@ -37,7 +37,7 @@ export async function serveWebSocket(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found\n');
     }
   };
-  let tls = options.tls;
+  const tls = options.tls;
   const server = tls
     ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
     : createHttpServer(receiveTimeouts(options), requestListener);
@@ -46,47 +46,27 @@ export async function serveWebSocket(
   server.on('upgrade', (req, socket) => {
     if (pathOf(req.url) !== path) rejectUpgrade(socket, { status: 404, message: 'Not Found' });
   });
-  // Raw TCP sockets, so close() can end what a TLS handshake or an HTTP request still holds.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  const listener = await listen(server, {
+    host: options.host ?? WEBSOCKET_DEFAULTS.host,
+    port: options.port ?? WEBSOCKET_DEFAULTS.port,
+    tls,
   });
-  const host = options.host ?? WEBSOCKET_DEFAULTS.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? WEBSOCKET_DEFAULTS.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
   const handle: WebSocketServerHandle = {
-    url: `${tls ? 'wss' : 'ws'}://${shownHost}:${port}${path}`,
+    url: `${listener.origin(tls ? 'wss' : 'ws')}${path}`,
     server,
     path,
     get connectionCount() {
       return attachment.connectionCount;
     },
     reloadTls(next) {
-      if (!tls) throw new TypeError('reloadTls: this WebSocket server was started without TLS');
-      tls = next ?? tls;
-      reloadTls(server as HttpsServer, tls);
+      listener.reloadTls(next);
     },
     close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await attachment.close();
-        for (const socket of sockets) socket.destroy();
-        await closed;
-      })();
-      return closing;
+      return listener.close(() => attachment.close());
     },
     async destroy() {
       const destroyed = attachment.destroy();
-      for (const socket of sockets) socket.destroy();
+      listener.destroySockets();
       await destroyed;
       return handle.close();
     },
