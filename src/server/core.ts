@@ -1,5 +1,6 @@
 import { Supervisor } from '../admission/supervisor.js';
 import { Deadlines } from '../jsonrpc/deadlines.js';
+import { constantPart } from '../jsonrpc/encode.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
@@ -62,7 +63,10 @@ export class ServerCore {
       websiteUrl: options.websiteUrl,
       icons: options.icons,
     });
-    this.serverInfoMeta = Object.freeze({ [MetaKey.serverInfo]: this.serverInfo });
+    // Serialised once: every 2026 result carries it (jsonrpc/encode.ts splices the text in).
+    this.serverInfoMeta = constantPart(
+      Object.freeze({ [MetaKey.serverInfo]: Object.freeze(this.serverInfo) }),
+    );
     this.supervisor = new Supervisor(options.limits);
     this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;

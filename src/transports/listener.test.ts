@@ -15,7 +15,11 @@ describe('listen', () => {
       order.push('drain');
       expect(client.destroyed).toBe(false);
     });
-    expect(listener.close(async () => order.push('second drain'))).toBe(first);
+    expect(
+      listener.close(async () => {
+        order.push('second drain');
+      }),
+    ).toBe(first);
     await first;
     await clientClosed;
     expect(order).toEqual(['drain']);

@@ -1,4 +1,5 @@
 import type { FrameError } from '../../core/transport.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import { decodeUtf8Strict } from './utf8.js';
 
 const NEWLINE = 0x0a;
@@ -104,5 +105,5 @@ export class NdjsonDecoder {
 
 /** One message as one line. JSON.stringify escapes newlines inside strings, so none can leak in. */
 export function encodeNdjson(message: unknown): string {
-  return `${JSON.stringify(message)}\n`;
+  return `${encodeMessage(message)}\n`;
 }

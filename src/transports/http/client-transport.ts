@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageSink, Transport } from '../../core/transport.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -127,7 +128,7 @@ export class StreamableHttpClientTransport implements Transport {
       const response = await this.#fetch(this.#url, {
         method: 'POST',
         headers: this.#headers(message),
-        body: JSON.stringify(message),
+        body: encodeMessage(message),
         signal: controller.signal,
       });
       const session = response.headers.get('mcp-session-id');
@@ -277,7 +278,7 @@ export class StreamableHttpClientTransport implements Transport {
       const response = await this.#fetch(this.#legacyPostUrl!, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: JSON.stringify(message),
+        body: encodeMessage(message),
       });
       await response.body?.cancel();
       if (!response.ok && id !== undefined) this.#deliverError(id, response.status, undefined);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { LimitError } from '../../admission/limit-errors.js';
 import { channels } from '../../core/diagnostics.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { RequestId } from '../../protocol/types.js';
 
@@ -17,7 +18,7 @@ export function sendJson(
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = encodeMessage(body);
   // Large bodies are encoded once (byteLength and end(string) would each walk the text again);
   // small ones stay strings, which node:http writes together with the headers.
   const payload = text.length > LARGE_BODY_CHARS ? Buffer.from(text) : text;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { channels, publishBytes } from '../../core/diagnostics.js';
 import type { MessageSink, Transport } from '../../core/transport.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -44,7 +45,7 @@ class SseConnectionTransport implements Transport {
 
   send(message: JsonRpcMessage): void {
     if (this.#closed) throw new ErlmcpError('ERR_CONNECTION_CLOSED', 'SSE stream is closed');
-    const event = encodeSseEvent({ event: 'message', data: JSON.stringify(message) });
+    const event = encodeSseEvent({ event: 'message', data: encodeMessage(message) });
     if (channels.bytes.hasSubscribers) publishBytes('sse', 'out', Buffer.byteLength(event));
     this.res.write(event);
   }

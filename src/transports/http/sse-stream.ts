@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { channels, publishBytes, type StreamEvent } from '../../core/diagnostics.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import type { EventStore } from './event-store.js';
@@ -69,7 +70,7 @@ export class SseStream {
 
   send(message: JsonRpcMessage): void {
     if (this.#ended) return;
-    const data = JSON.stringify(message);
+    const data = encodeMessage(message);
     const resumable = this.options.resumable;
     const id = resumable
       ? resumable.store.append(resumable.sessionId, this.id, message, data.length)
@@ -149,7 +150,7 @@ export function writeWholeStream(
   resumable: SseStreamOptions['resumable'],
   message: JsonRpcMessage,
 ): void {
-  const data = JSON.stringify(message);
+  const data = encodeMessage(message);
   const id = resumable
     ? resumable.store.append(resumable.sessionId, streamId, message, data.length)
     : undefined;

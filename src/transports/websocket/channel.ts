@@ -1,6 +1,7 @@
 import WebSocket, { type RawData } from 'ws';
 import { channels, publishBytes } from '../../core/diagnostics.js';
 import type { MessageSink } from '../../core/transport.js';
+import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import { decodeUtf8Strict } from '../framing/utf8.js';
@@ -72,7 +73,7 @@ export class WebSocketChannel {
 
   send(message: JsonRpcMessage): void {
     if (this.#done) throw new ErlmcpError('ERR_CONNECTION_CLOSED', `${this.options.label} is closed`);
-    const text = JSON.stringify(message);
+    const text = encodeMessage(message);
     if (this.#queue) {
       this.#queue.push(text);
       return;
