@@ -1,4 +1,3 @@
-import { channels, sessionEvent } from '../core/diagnostics.js';
 import type { FrameError, Transport } from '../core/transport.js';
 import { ErlmcpError, invalidRequest } from '../jsonrpc/errors.js';
 import { LazyAbort } from '../jsonrpc/lazy-abort.js';
@@ -17,8 +16,8 @@ import { MetaKey } from '../protocol/meta-keys.js';
 import type { RequestId } from '../protocol/types.js';
 import type { ServerCore, SessionHandle } from './core.js';
 import type { LegacySession, PeerLink } from './exchange.js';
-import { openLegacySession } from './open-session.js';
 import { RequestCancelled, serveRequest } from './request-runner.js';
+import type { Peer } from './session-host.js';
 
 /**
  * Serves MCP over one message-stream transport (stdio, in-memory, WebSocket, TCP): both eras on the
@@ -33,6 +32,7 @@ export class MessageConnection {
   #session: LegacySession | undefined;
   #handle: SessionHandle | undefined;
   #closed = false;
+  readonly #peer: Peer;
   readonly closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -41,11 +41,12 @@ export class MessageConnection {
     private readonly transport: Transport,
     private readonly principal: string | undefined = undefined,
     /** The peer's network address, for per-IP limits (undefined for stdio and in-memory pairs). */
-    private readonly ip: string | undefined = undefined,
+    ip: string | undefined = undefined,
   ) {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    this.#peer = { principal, ip, transport: transport.kind ?? 'custom' };
     this.#link = {
       notify: (message, relatedTo) => {
         if (relatedTo !== undefined) this.#notified.add(relatedTo);
@@ -101,22 +102,7 @@ export class MessageConnection {
   }
 
   #onRequest(request: JsonRpcRequest): void {
-    if (this.#inFlight.has(request.id)) {
-      this.#send(
-        errorResponse(
-          request.id,
-          invalidRequest(`Request id ${String(request.id)} is already in flight`).toJson(),
-        ),
-      );
-      return;
-    }
-    const refusal = this.core.supervisor.admitRequest(request.method, {
-      sessionId: this.#session?.id,
-      principal: this.principal,
-      ip: this.ip,
-      sessionInFlight: this.#inFlight.size,
-      transport: this.transport.kind,
-    });
+    const refusal = this.core.sessionHost.refuse(request, this.#inFlight, this.#peer, this.#session?.id);
     if (refusal) {
       this.#send(errorResponse(request.id, refusal.toJson()));
       return;
@@ -177,46 +163,18 @@ export class MessageConnection {
       this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
       return;
     }
-    const refusal = this.core.supervisor.admitSession({
-      principal: this.principal,
-      ip: this.ip,
-      transport: this.transport.kind,
-    });
-    if (refusal) {
-      this.#send(errorResponse(request.id, refusal.toJson()));
+    const opened = this.core.sessionHost.open(request.params ?? {}, this.#peer, this.#link);
+    if (!('session' in opened)) {
+      this.#send(errorResponse(request.id, ('refusal' in opened ? opened.refusal : opened.error).toJson()));
       return;
     }
-    const opened = openLegacySession(this.core, request.params ?? {});
-    if ('error' in opened) {
-      this.#send(errorResponse(request.id, opened.error.toJson()));
-      return;
-    }
-    this.core.supervisor.sessionOpened(this.principal);
     this.#session = opened.session;
-    if (channels.sessionOpen.hasSubscribers)
-      channels.sessionOpen.publish(sessionEvent(opened.session, this.transport.kind, this.principal));
-    this.#handle = { session: this.#session, link: this.#link };
-    this.core.sessions.add(this.#handle);
+    this.#handle = opened.handle;
     this.#send(resultResponse(request.id, opened.result));
   }
 
   #onNotification(message: JsonRpcNotification): void {
-    const params = message.params ?? {};
-    switch (message.method) {
-      case 'notifications/initialized':
-        if (this.#session) this.#session.initialized = true;
-        return;
-      case 'notifications/cancelled': {
-        const id = params.requestId;
-        if (typeof id !== 'string' && typeof id !== 'number') return;
-        const reason = typeof params.reason === 'string' ? params.reason : 'cancelled by the client';
-        this.#inFlight.get(id)?.abort(new RequestCancelled(reason));
-        return;
-      }
-      default:
-        // Other notifications (roots/list_changed, progress) need no answer; unknown ones are ignored.
-        return;
-    }
+    this.core.sessionHost.notify(this.#session, this.#inFlight, message);
   }
 
   #request(
@@ -256,14 +214,7 @@ export class MessageConnection {
     this.#inFlight.clear();
     this.#notified.clear();
     this.#outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection closed'));
-    if (this.#handle) {
-      this.core.sessions.delete(this.#handle);
-      this.core.supervisor.sessionClosed(this.#handle.session.id, this.principal);
-      if (channels.sessionClose.hasSubscribers)
-        channels.sessionClose.publish(
-          sessionEvent(this.#handle.session, this.transport.kind, this.principal),
-        );
-    }
+    if (this.#handle) this.core.sessionHost.close(this.#handle, this.#peer);
     this.core.supervisor.stop();
     this.#resolveClosed();
   }

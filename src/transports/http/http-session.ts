@@ -19,20 +19,26 @@ export class HttpSession {
   /** The GET stream for messages not tied to a request (list_changed, task status). */
   standalone: SseStream | undefined;
   lastActivity = Date.now();
-  readonly handle: SessionHandle;
   #streamCounter = 0;
 
   constructor(
     readonly record: LegacySession,
     /** The mutual-TLS identity that opened the session; only it may use the session. */
-    readonly principal: string | undefined = undefined,
-  ) {
-    const link: PeerLink = {
-      notify: (message: JsonRpcNotification) => this.standalone?.send(message),
+    readonly principal: string | undefined,
+    /** The session as the server core knows it (the session host registered it). */
+    readonly handle: SessionHandle,
+  ) {}
+
+  /**
+   * How the server reaches a session outside any request: notifications go to its GET stream;
+   * requests need a request's stream. `session` is read late: the link exists before the session.
+   */
+  static standaloneLink(session: () => HttpSession | undefined): PeerLink {
+    return {
+      notify: (message: JsonRpcNotification) => session()?.standalone?.send(message),
       request: () =>
         Promise.reject(new ErlmcpError('ERR_NOT_CONNECTED', 'No request stream to carry a server request')),
     };
-    this.handle = { session: record, link };
   }
 
   get id(): string {

@@ -1,23 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { draining, type LimitError, tooManyStreams } from '../../admission/limit-errors.js';
-import { channels, sessionEvent } from '../../core/diagnostics.js';
+import { draining, LimitError, tooManyStreams } from '../../admission/limit-errors.js';
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
   classify,
   errorResponse,
   type JsonRpcMessage,
-  type JsonRpcNotification,
   type JsonRpcRequest,
   resultResponse,
 } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { RequestId } from '../../protocol/types.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
-import { openLegacySession } from '../../server/open-session.js';
-import { RequestCancelled, runRequest, serveRequest } from '../../server/request-runner.js';
+import { runRequest, serveRequest } from '../../server/request-runner.js';
 import type { ClientAddress } from '../client-address.js';
 import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
@@ -81,10 +77,11 @@ export function createLegacyEndpoint(
 
   function endSession(session: HttpSession, reason: string, retryMs?: number): void {
     if (!sessions.delete(session.id)) return;
-    core.sessions.delete(session.handle);
-    core.supervisor.sessionClosed(session.id, session.principal);
-    if (channels.sessionClose.hasSubscribers)
-      channels.sessionClose.publish(sessionEvent(session.record, 'http', session.principal));
+    core.sessionHost.close(session.handle, {
+      principal: session.principal,
+      ip: undefined,
+      transport: 'http',
+    });
     session.close(reason, retryMs);
     store.forget(session.id);
   }
@@ -138,37 +135,21 @@ export function createLegacyEndpoint(
       return;
     }
     if (!('id' in message)) {
-      onLegacyNotification(session, message);
+      core.sessionHost.notify(session.record, session.inFlight, message);
       res.writeHead(202).end();
       return;
     }
     const request = message as JsonRpcRequest;
-    if (session.inFlight.has(request.id)) {
-      sendJson(res, 200, errorResponse(request.id, alreadyInFlight(request.id)));
-      return;
-    }
-    const refusal = admit(session, req, request, principal);
-    if (refusal) {
-      sendRefusal(res, refusal, request.id);
-      return;
-    }
-    runLegacyRequest(session, res, request, principal, failed);
+    const refusal = refuse(session, req, request);
+    if (refusal instanceof LimitError) sendRefusal(res, refusal, request.id);
+    else if (refusal) sendJson(res, 200, errorResponse(request.id, refusal.toJson()));
+    else runLegacyRequest(session, res, request, session.principal, failed);
   }
 
-  /** Admission of one 2025 request, the same whether it came alone or in a batch. */
-  function admit(
-    session: HttpSession,
-    req: IncomingMessage,
-    request: JsonRpcRequest,
-    principal: string | undefined,
-  ): LimitError | undefined {
-    return core.supervisor.admitRequest(request.method, {
-      sessionId: session.id,
-      principal,
-      ip: clientIp(req),
-      sessionInFlight: session.inFlight.size,
-      transport: 'http',
-    });
+  /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
+  function refuse(session: HttpSession, req: IncomingMessage, request: JsonRpcRequest) {
+    const peer = { principal: session.principal, ip: clientIp(req), transport: 'http' };
+    return core.sessionHost.refuse(request, session.inFlight, peer, session.id);
   }
 
   /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
@@ -206,15 +187,12 @@ export function createLegacyEndpoint(
           ),
         );
       } else if (message.kind === 'response') session.outbound.resolve(message.message);
-      else if (message.kind === 'notification') onLegacyNotification(session, message.message);
+      else if (message.kind === 'notification')
+        core.sessionHost.notify(session.record, session.inFlight, message.message);
       else {
         const request = message.message;
         // A duplicate of a request still running (in this batch or before it) is refused alone.
-        if (session.inFlight.has(request.id)) {
-          pending.push(Promise.resolve(errorResponse(request.id, alreadyInFlight(request.id))));
-          continue;
-        }
-        const refusal = admit(session, req, request, principal);
+        const refusal = refuse(session, req, request);
         if (refusal) {
           pending.push(Promise.resolve(errorResponse(request.id, refusal.toJson())));
           continue;
@@ -238,31 +216,21 @@ export function createLegacyEndpoint(
 
   function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
     const principal = requestPrincipal(req);
-    const refusal = core.supervisor.admitSession({ ip: clientIp(req), principal, transport: 'http' });
-    if (refusal) {
-      sendRefusal(res, refusal, request.id);
+    let session: HttpSession | undefined;
+    const link = HttpSession.standaloneLink(() => session);
+    const peer = { principal, ip: clientIp(req), transport: 'http' };
+    const opened = core.sessionHost.open(request.params ?? {}, peer, link, options.sessionIdPrefix);
+    if ('refusal' in opened) {
+      sendRefusal(res, opened.refusal, request.id);
       return;
     }
-    const opened = openLegacySession(core, request.params ?? {}, options.sessionIdPrefix);
     if ('error' in opened) {
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    const session = new HttpSession(opened.session, principal);
+    session = new HttpSession(opened.session, principal, opened.handle);
     sessions.set(session.id, session);
-    core.supervisor.sessionOpened(principal);
-    if (channels.sessionOpen.hasSubscribers)
-      channels.sessionOpen.publish(sessionEvent(session.record, 'http', principal));
-    core.sessions.add(session.handle);
     sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
-  }
-
-  function onLegacyNotification(session: HttpSession, message: JsonRpcNotification): void {
-    if (message.method === 'notifications/initialized') session.record.initialized = true;
-    if (message.method === 'notifications/cancelled') {
-      const id = message.params?.requestId as RequestId | undefined;
-      if (id !== undefined) session.inFlight.get(id)?.abort(new RequestCancelled('cancelled by the client'));
-    }
   }
 
   function runLegacyRequest(
@@ -404,8 +372,4 @@ export function createLegacyEndpoint(
       for (const session of [...sessions.values()]) endSession(session, 'server closing', retryMs);
     },
   };
-}
-
-function alreadyInFlight(id: RequestId): { code: number; message: string } {
-  return { code: ErrorCode.InvalidRequest, message: `Request id ${String(id)} is already in flight` };
 }
