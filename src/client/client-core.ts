@@ -3,6 +3,7 @@ import type { Transport } from '../core/transport.js';
 import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey } from '../protocol/meta-keys.js';
+import { methodsWhere, staleAfter } from '../protocol/methods.js';
 import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
 import { ClientSession, type ProgressInfo } from './client-session.js';
@@ -25,19 +26,8 @@ export interface CallOptions {
 }
 
 /** Methods whose 2026 answer may be an `InputRequiredResult`. */
-const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
-const CACHEABLE = new Set([
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-]);
-const LIST_CHANGED: Record<string, string> = {
-  'notifications/tools/list_changed': 'tools/list',
-  'notifications/prompts/list_changed': 'prompts/list',
-  'notifications/resources/list_changed': 'resources/',
-};
+const MRTR_METHODS = methodsWhere('mayRequireInput');
+const CACHEABLE = methodsWhere('cacheable');
 
 type NotificationHandler = (params: Record<string, unknown>) => void;
 
@@ -290,7 +280,7 @@ export class ClientCore {
   }
 
   protected handleNotification(notification: JsonRpcNotification): void {
-    const invalidated = LIST_CHANGED[notification.method];
+    const invalidated = staleAfter(notification.method);
     if (invalidated) this.cache.invalidate(invalidated);
     const params = notification.params ?? {};
     if (notification.method === 'notifications/resources/updated' && typeof params.uri === 'string') {

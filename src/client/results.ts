@@ -1,5 +1,5 @@
 import { ErlmcpError } from '../jsonrpc/errors.js';
-import { isPlainRecord } from '../jsonrpc/message.js';
+import { methodRow } from '../protocol/methods.js';
 import type {
   CallToolResult,
   CompleteResult,
@@ -45,34 +45,8 @@ export interface InitializeResult {
   instructions?: string;
 }
 
-type Check = (result: Record<string, unknown>) => boolean;
-const arrayField =
-  (field: string): Check =>
-  (result) =>
-    Array.isArray(result[field]);
-
-/** The minimal shape of each result: enough that typed access cannot blow up on a bad server. */
-const SHAPES: Record<string, Check> = {
-  'tools/list': arrayField('tools'),
-  'tools/call': (result) =>
-    Array.isArray(result.content) || result.resultType === 'task' || isPlainRecord(result.task),
-  'resources/list': arrayField('resources'),
-  'resources/templates/list': arrayField('resourceTemplates'),
-  'resources/read': arrayField('contents'),
-  'prompts/list': arrayField('prompts'),
-  'prompts/get': arrayField('messages'),
-  'completion/complete': (result) =>
-    isPlainRecord(result.completion) && Array.isArray(result.completion.values),
-  'server/discover': (result) =>
-    Array.isArray(result.supportedVersions) && isPlainRecord(result.capabilities),
-  initialize: (result) =>
-    typeof result.protocolVersion === 'string' &&
-    isPlainRecord(result.capabilities) &&
-    isPlainRecord(result.serverInfo),
-};
-
 export function checkResultShape(method: string, result: Record<string, unknown>): void {
-  const check = SHAPES[method];
+  const check = methodRow(method)?.resultCheck;
   if (check && !check(result)) {
     throw new ErlmcpError('ERR_INVALID_RESPONSE', `The server's ${method} result has the wrong shape`);
   }

@@ -1,4 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import { methodRow } from '../protocol/methods.js';
 import type { RequestId } from '../protocol/types.js';
 
 /**
@@ -146,14 +147,7 @@ export function sessionEvent(
 
 /** The name a request is about, for per-tool metrics and spans. */
 export function requestTarget(method: string, params: Record<string, unknown>): string | undefined {
-  switch (method) {
-    case 'tools/call':
-    case 'prompts/get':
-      return typeof params.name === 'string' ? params.name : undefined;
-    case 'resources/read':
-    case 'resources/subscribe':
-      return typeof params.uri === 'string' ? params.uri : undefined;
-    default:
-      return undefined;
-  }
+  const field = methodRow(method)?.target;
+  const value = field === undefined ? undefined : params[field];
+  return typeof value === 'string' ? value : undefined;
 }

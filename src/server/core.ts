@@ -3,6 +3,7 @@ import { Deadlines } from '../jsonrpc/deadlines.js';
 import { constantPart } from '../jsonrpc/encode.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
+import { LIST_CHANGED } from '../protocol/methods.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
@@ -17,15 +18,6 @@ export interface SessionHandle {
   readonly session: LegacySession;
   readonly link: PeerLink;
 }
-
-const LIST_CHANGED: Record<
-  RegistryKind,
-  { method: string; filterKey: 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged' }
-> = {
-  tools: { method: 'notifications/tools/list_changed', filterKey: 'toolsListChanged' },
-  prompts: { method: 'notifications/prompts/list_changed', filterKey: 'promptsListChanged' },
-  resources: { method: 'notifications/resources/list_changed', filterKey: 'resourcesListChanged' },
-};
 
 /**
  * The transport-free heart of McpServer: registry, resolved options, capabilities, tasks, and the
@@ -161,7 +153,7 @@ export class ServerCore {
   }
 
   #fanOutListChanged(kind: RegistryKind): void {
-    const { method, filterKey } = LIST_CHANGED[kind];
+    const { notification: method, filterKey } = LIST_CHANGED[kind];
     for (const handle of this.sessions) {
       if (handle.session.initialized) safeNotify(this, handle.link, { jsonrpc: '2.0', method });
     }

@@ -1,3 +1,4 @@
+import { methodsWhere } from '../protocol/methods.js';
 import { complete } from './handlers/completion.js';
 import type { MethodHandler } from './handlers/handler-types.js';
 import { discover, ping, setLogLevel } from './handlers/lifecycle.js';
@@ -54,15 +55,8 @@ export const LEGACY_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/
 /** 2026 task methods exist only with the tasks extension. */
 export const MODERN_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/update']);
 
-/** 2026 results that carry cache hints. */
-export const CACHEABLE_METHODS = new Set([
-  'server/discover',
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-]);
+/** 2026 results that carry cache hints (protocol/methods.ts). */
+export const CACHEABLE_METHODS = methodsWhere('cacheable');
 
 /** Requests that legitimately stay open: no idle timeout applies. */
-export const LONG_LIVED_METHODS = new Set(['subscriptions/listen', 'tasks/result']);
+export const LONG_LIVED_METHODS = methodsWhere('longLived');
