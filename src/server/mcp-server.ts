@@ -17,7 +17,12 @@ import type { Registered } from './registry.js';
  * ```
  */
 export class McpServer {
-  /** The transport-free core, for transports that are not message streams (HTTP). */
+  /**
+   * The transport-free core, for erlmcp's own transports that are not message streams (HTTP).
+   * Not public API: left out of the published types (`stripInternal`); use `connect()` for a
+   * transport of your own.
+   * @internal
+   */
   readonly core: ServerCore;
   readonly #connections = new Set<MessageConnection>();
   #closing: Promise<void> | undefined;
