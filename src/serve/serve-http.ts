@@ -11,7 +11,7 @@ import {
 } from '../observability/observer/index.js';
 import type { McpServer } from '../server/mcp-server.js';
 import { hostOriginGuard } from '../transports/host-policy.js';
-import { createLegacySseHandler } from '../transports/http/legacy-sse.js';
+import { createHttpSseHandler } from '../transports/http/http-sse-2024.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from '../transports/http/options.js';
 import { createStreamableHttpHandler, type HttpHandler } from '../transports/http/streamable-http-handler.js';
 import { listen } from '../transports/listener.js';
@@ -23,7 +23,7 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * The deprecated 2024-11-05 HTTP+SSE endpoints for old clients (GET `ssePath`, POST `messagesPath`).
    * Default `{ ssePath: '/sse', messagesPath: '/messages' }`; `false` turns them off.
    */
-  legacySse?: { ssePath: string; messagesPath: string } | false;
+  httpSse?: { ssePath: string; messagesPath: string } | false;
   /**
    * Liveness (`live`: 200 while the process serves) and readiness (`ready`: 503 while draining or
    * shedding load, so a balancer sends new clients elsewhere). Default `/healthz` and `/readyz`.
@@ -84,11 +84,13 @@ export interface HttpServerHandle {
 export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
   const path = options.path ?? HTTP_DEFAULTS.path;
   const handler = createStreamableHttpHandler(mcp, options);
-  const legacyPaths =
-    options.legacySse === false
+  const httpSsePaths =
+    options.httpSse === false
       ? undefined
-      : (options.legacySse ?? { ssePath: '/sse', messagesPath: '/messages' });
-  const legacy = legacyPaths ? createLegacySseHandler(mcp, legacyPaths.messagesPath, options) : undefined;
+      : (options.httpSse ?? { ssePath: '/sse', messagesPath: '/messages' });
+  const httpSseHandler = httpSsePaths
+    ? createHttpSseHandler(mcp, httpSsePaths.messagesPath, options)
+    : undefined;
   const observer = options.observer
     ? createObserver(mcp, {
         ...(options.observer === true ? {} : options.observer),
@@ -117,19 +119,19 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       sendHealth(res, mcp.core.supervisor, pathname === health.ready, detailed);
       return;
     }
-    if (pathname !== path && pathname !== legacyPaths?.ssePath && pathname !== legacyPaths?.messagesPath) {
+    if (pathname !== path && pathname !== httpSsePaths?.ssePath && pathname !== httpSsePaths?.messagesPath) {
       const forbidden = refusedHostOrOrigin(req.headers);
       if (forbidden) {
         res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end(forbidden);
         return;
       }
     }
-    if (legacy && legacyPaths && req.method === 'GET' && pathname === legacyPaths.ssePath) {
-      void legacy.stream(req, res);
+    if (httpSseHandler && httpSsePaths && req.method === 'GET' && pathname === httpSsePaths.ssePath) {
+      void httpSseHandler.stream(req, res);
       return;
     }
-    if (legacy && legacyPaths && req.method === 'POST' && pathname === legacyPaths.messagesPath) {
-      void legacy.message(req, res);
+    if (httpSseHandler && httpSsePaths && req.method === 'POST' && pathname === httpSsePaths.messagesPath) {
+      void httpSseHandler.message(req, res);
       return;
     }
     if (observer && pathname?.startsWith(observer.path) && observer.handle(req, res)) return;
@@ -165,7 +167,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
         await mcp.close();
         observer?.close();
         await handler.close();
-        await legacy?.close();
+        await httpSseHandler?.close();
         if (ownMetrics) metrics?.close();
       });
     },

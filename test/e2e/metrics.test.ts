@@ -33,7 +33,7 @@ describe('Prometheus metrics and health over HTTP', () => {
 
   it('counts requests per label set, latency, sessions and refusals exactly', async () => {
     const server = start();
-    handle = await serveHttp(server, { port: 0, legacySse: false });
+    handle = await serveHttp(server, { port: 0, httpSse: false });
     const url = handle.url;
     const session = await openSession(url);
     for (let i = 0; i < 3; i++)

@@ -22,7 +22,7 @@ export class ServerPool {
       limits: { maxEventLoopDelayMs: 0, ...options.limits },
     });
     setup(mcp);
-    const handle = await serveHttp(mcp, { legacySse: false, ...http, host: '127.0.0.1', port: 0 });
+    const handle = await serveHttp(mcp, { httpSse: false, ...http, host: '127.0.0.1', port: 0 });
     this.#handles.push(handle);
     return { mcp, http: handle, url: handle.url };
   }

@@ -107,7 +107,7 @@ describe('request logs', () => {
     const { logger, raw, lines } = capture();
     cleanups.push(enableRequestLogs({ logger, level: 'debug' }));
     cleanups.push(enableTracing({ tracer: new BasicTracerProvider().getTracer('test') }));
-    const handle = await serveHttp(newServer(), { host: '127.0.0.1', port: 0, legacySse: false });
+    const handle = await serveHttp(newServer(), { host: '127.0.0.1', port: 0, httpSse: false });
     cleanups.push(() => handle.destroy());
     const client = new Client({ name: 'probe', version: '1' }, { versionNegotiation: 'modern' });
     await client.connect(

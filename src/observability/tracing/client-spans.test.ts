@@ -100,7 +100,7 @@ describe('client spans', () => {
   });
 
   it('over HTTP the context travels in _meta and in traceparent/baggage headers', async () => {
-    const handle = await serveHttp(newServer({}), { host: '127.0.0.1', port: 0, legacySse: false });
+    const handle = await serveHttp(newServer({}), { host: '127.0.0.1', port: 0, httpSse: false });
     cleanups.push(() => handle.destroy());
     const sent: Headers[] = [];
     const capture: typeof fetch = (input, init) => {

@@ -35,7 +35,7 @@ function newServer(): McpServer {
 const overMemory = () => clientOverMemory(newServer(), cleanups);
 
 async function overHttp(): Promise<HttpServerHandle> {
-  const handle = await serveHttp(newServer(), { host: '127.0.0.1', port: 0, legacySse: false });
+  const handle = await serveHttp(newServer(), { host: '127.0.0.1', port: 0, httpSse: false });
   cleanups.push(() => handle.destroy());
   return handle;
 }

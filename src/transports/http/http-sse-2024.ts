@@ -59,7 +59,7 @@ class SseConnectionTransport implements Transport {
   }
 }
 
-export interface LegacySseHandler {
+export interface HttpSseHandler {
   /** GET: opens a stream. */
   stream(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** POST `?sessionId=`: one message for that stream. */
@@ -68,11 +68,11 @@ export interface LegacySseHandler {
 }
 
 /** `messagesPath` is what the `endpoint` event tells clients to POST to. */
-export function createLegacySseHandler(
+export function createHttpSseHandler(
   server: McpServer,
   messagesPath: string,
   options: HttpTransportOptions = {},
-): LegacySseHandler {
+): HttpSseHandler {
   const streams = new Map<string, SseConnectionTransport>();
   const maxBodyBytes = options.maxBodyBytes ?? HTTP_DEFAULTS.maxBodyBytes;
   const keepAliveMs = options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs;
