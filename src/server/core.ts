@@ -9,7 +9,6 @@ import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './ex
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
-import { SessionHost } from './session-host.js';
 import { MemoryTaskStore } from './tasks/memory-task-store.js';
 import { TaskManager } from './tasks/task-manager.js';
 
@@ -42,8 +41,6 @@ export class ServerCore {
   readonly deadlines = new Deadlines();
   /** Admission against every runtime limit, in-flight tracking and drain. */
   readonly supervisor: Supervisor;
-  /** The 2025 session lifecycle every transport uses (open, admit, notify, close). */
-  readonly sessionHost: SessionHost;
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
   #capabilities: ServerCapabilities | undefined;
@@ -63,7 +60,6 @@ export class ServerCore {
       Object.freeze({ [MetaKey.serverInfo]: Object.freeze(this.serverInfo) }),
     );
     this.supervisor = new Supervisor(options.limits);
-    this.sessionHost = new SessionHost(this);
     this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.maxRequestTimeoutMs = options.maxRequestTimeoutMs ?? DEFAULTS.maxRequestTimeoutMs;

@@ -5,6 +5,7 @@ import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig }
 import { MessageConnection } from './message-connection.js';
 import type { McpServerOptions } from './options.js';
 import type { Registered } from './registry.js';
+import { SessionHost } from './session-host.js';
 
 /**
  * An MCP server for both protocol eras. Definitions are registered once and shared by every
@@ -24,11 +25,17 @@ export class McpServer {
    * @internal
    */
   readonly core: ServerCore;
+  /**
+   * The 2025 session lifecycle every transport uses (open, admit, notify, close).
+   * @internal
+   */
+  readonly sessionHost: SessionHost;
   readonly #connections = new Set<MessageConnection>();
   #closing: Promise<void> | undefined;
 
   constructor(options: McpServerOptions) {
     this.core = new ServerCore(options);
+    this.sessionHost = new SessionHost(this.core);
   }
 
   tool<Args = Record<string, unknown>>(name: string, config: ToolConfig<Args>): Registered {
@@ -65,7 +72,13 @@ export class McpServer {
     transport: Transport,
     options: { principal?: string; ip?: string } = {},
   ): Promise<MessageConnection> {
-    const connection = new MessageConnection(this.core, transport, options.principal, options.ip);
+    const connection = new MessageConnection(
+      this.core,
+      this.sessionHost,
+      transport,
+      options.principal,
+      options.ip,
+    );
     this.#connections.add(connection);
     void connection.closed.then(() => this.#connections.delete(connection));
     return connection;

@@ -17,7 +17,7 @@ import type { RequestId } from '../protocol/types.js';
 import type { ServerCore, SessionHandle } from './core.js';
 import type { LegacySession, PeerLink } from './exchange.js';
 import { RequestCancelled, serveRequest } from './request-runner.js';
-import type { Peer } from './session-host.js';
+import type { Peer, SessionHost } from './session-host.js';
 
 /**
  * Serves MCP over one message-stream transport (stdio, in-memory, WebSocket, TCP): both eras on the
@@ -38,6 +38,7 @@ export class MessageConnection {
 
   constructor(
     private readonly core: ServerCore,
+    private readonly host: SessionHost,
     private readonly transport: Transport,
     private readonly principal: string | undefined = undefined,
     /** The peer's network address, for per-IP limits (undefined for stdio and in-memory pairs). */
@@ -102,7 +103,7 @@ export class MessageConnection {
   }
 
   #onRequest(request: JsonRpcRequest): void {
-    const refusal = this.core.sessionHost.refuse(request, this.#inFlight, this.#peer, this.#session?.id);
+    const refusal = this.host.refuse(request, this.#inFlight, this.#peer, this.#session?.id);
     if (refusal) {
       this.#send(errorResponse(request.id, refusal.toJson()));
       return;
@@ -163,7 +164,7 @@ export class MessageConnection {
       this.#send(errorResponse(request.id, invalidRequest('Session is already initialized').toJson()));
       return;
     }
-    const opened = this.core.sessionHost.open(request.params ?? {}, this.#peer, this.#link);
+    const opened = this.host.open(request.params ?? {}, this.#peer, this.#link);
     if (!('session' in opened)) {
       this.#send(errorResponse(request.id, ('refusal' in opened ? opened.refusal : opened.error).toJson()));
       return;
@@ -174,7 +175,7 @@ export class MessageConnection {
   }
 
   #onNotification(message: JsonRpcNotification): void {
-    this.core.sessionHost.notify(this.#session, this.#inFlight, message);
+    this.host.notify(this.#session, this.#inFlight, message);
   }
 
   #request(
@@ -214,7 +215,7 @@ export class MessageConnection {
     this.#inFlight.clear();
     this.#notified.clear();
     this.#outbound.rejectAll(new ErlmcpError('ERR_CONNECTION_CLOSED', 'Connection closed'));
-    if (this.#handle) this.core.sessionHost.close(this.#handle, this.#peer);
+    if (this.#handle) this.host.close(this.#handle, this.#peer);
     this.core.supervisor.stop();
     this.#resolveClosed();
   }

@@ -14,6 +14,7 @@ import { isSupportedVersion } from '../../protocol/versions.js';
 import type { ServerCore } from '../../server/core.js';
 import type { PeerLink } from '../../server/exchange.js';
 import { runRequest, serveRequest } from '../../server/request-runner.js';
+import type { SessionHost } from '../../server/session-host.js';
 import type { ClientAddress } from '../client-address.js';
 import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
@@ -49,6 +50,7 @@ export interface LegacyEndpoint {
  */
 export function createLegacyEndpoint(
   core: ServerCore,
+  host: SessionHost,
   options: HttpTransportOptions,
   streamLimits: Omit<SseStreamOptions, 'resumable'>,
   clientIp: ClientAddress,
@@ -77,7 +79,7 @@ export function createLegacyEndpoint(
 
   function endSession(session: HttpSession, reason: string, retryMs?: number): void {
     if (!sessions.delete(session.id)) return;
-    core.sessionHost.close(session.handle, {
+    host.close(session.handle, {
       principal: session.principal,
       ip: undefined,
       transport: 'http',
@@ -135,7 +137,7 @@ export function createLegacyEndpoint(
       return;
     }
     if (!('id' in message)) {
-      core.sessionHost.notify(session.record, session.inFlight, message);
+      host.notify(session.record, session.inFlight, message);
       res.writeHead(202).end();
       return;
     }
@@ -149,7 +151,7 @@ export function createLegacyEndpoint(
   /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
   function refuse(session: HttpSession, req: IncomingMessage, request: JsonRpcRequest) {
     const peer = { principal: session.principal, ip: clientIp(req), transport: 'http' };
-    return core.sessionHost.refuse(request, session.inFlight, peer, session.id);
+    return host.refuse(request, session.inFlight, peer, session.id);
   }
 
   /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
@@ -188,7 +190,7 @@ export function createLegacyEndpoint(
         );
       } else if (message.kind === 'response') session.outbound.resolve(message.message);
       else if (message.kind === 'notification')
-        core.sessionHost.notify(session.record, session.inFlight, message.message);
+        host.notify(session.record, session.inFlight, message.message);
       else {
         const request = message.message;
         // A duplicate of a request still running (in this batch or before it) is refused alone.
@@ -219,7 +221,7 @@ export function createLegacyEndpoint(
     let session: HttpSession | undefined;
     const link = HttpSession.standaloneLink(() => session);
     const peer = { principal, ip: clientIp(req), transport: 'http' };
-    const opened = core.sessionHost.open(request.params ?? {}, peer, link, options.sessionIdPrefix);
+    const opened = host.open(request.params ?? {}, peer, link, options.sessionIdPrefix);
     if ('refusal' in opened) {
       sendRefusal(res, opened.refusal, request.id);
       return;

@@ -63,7 +63,7 @@ export function createStreamableHttpHandler(
     ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
   };
   const clientIp = clientAddressOf(options.trustedProxies);
-  const legacy = createLegacyEndpoint(core, options, streamLimits, clientIp);
+  const legacy = createLegacyEndpoint(core, server.sessionHost, options, streamLimits, clientIp);
   const refusedHostOrOrigin = hostOriginGuard(options);
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
   const jsonContent = lastVerdict(isJsonContentType);
