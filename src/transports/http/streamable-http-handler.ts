@@ -16,7 +16,6 @@ import { clientAddressOf } from '../client-address.js';
 import { hostOriginGuard } from '../host-policy.js';
 import { sendError, sendRefusal } from './http-responses.js';
 import { lastVerdict } from './last-verdict.js';
-import { createLegacyEndpoint } from './legacy-endpoint.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';
@@ -28,6 +27,7 @@ import {
   requestPrincipal,
 } from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
+import { createSessionEndpoint } from './session-endpoint-2025.js';
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
 export type HttpHandler = ((
@@ -63,7 +63,7 @@ export function createStreamableHttpHandler(
     ...(options.maxSseBufferBytes ? { maxBufferedBytes: options.maxSseBufferBytes } : {}),
   };
   const clientIp = clientAddressOf(options.trustedProxies);
-  const legacy = createLegacyEndpoint(core, server.sessionHost, options, streamLimits, clientIp);
+  const sessions2025 = createSessionEndpoint(core, server.sessionHost, options, streamLimits, clientIp);
   const refusedHostOrOrigin = hostOriginGuard(options);
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
   const jsonContent = lastVerdict(isJsonContentType);
@@ -82,7 +82,7 @@ export function createStreamableHttpHandler(
   handler.close = async () => {
     if (closed) return;
     closed = true;
-    legacy.close(core.supervisor.draining ? streamLimits.retryMs : undefined);
+    sessions2025.close(core.supervisor.draining ? streamLimits.retryMs : undefined);
     core.supervisor.stop();
   };
 
@@ -110,10 +110,10 @@ export function createStreamableHttpHandler(
         handlePost(req, res, parsedBody);
         return;
       case 'GET':
-        follow(res, legacy.get(req, res));
+        follow(res, sessions2025.get(req, res));
         return;
       case 'DELETE':
-        follow(res, legacy.delete(req, res));
+        follow(res, sessions2025.delete(req, res));
         return;
       default:
         res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
@@ -158,7 +158,7 @@ export function createStreamableHttpHandler(
 
   function handleMessage(req: IncomingMessage, res: ServerResponse, value: unknown): void {
     if (Array.isArray(value)) {
-      follow(res, legacy.batch(req, res, value));
+      follow(res, sessions2025.batch(req, res, value));
       return;
     }
     const message = classify(value);
@@ -167,7 +167,7 @@ export function createStreamableHttpHandler(
       return;
     }
     if (isModernMessage(req, message.message)) handleModern(req, res, message.message);
-    else legacy.post(req, res, message.message, failed);
+    else sessions2025.post(req, res, message.message, failed);
   }
 
   // --- 2026 ---------------------------------------------------------------------------------------

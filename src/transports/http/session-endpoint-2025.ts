@@ -19,12 +19,12 @@ import type { ClientAddress } from '../client-address.js';
 import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
-import { type LegacyLinkSettings, LegacyRequestLink } from './legacy-request-link.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { header, requestPrincipal } from './request-headers.js';
+import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
-export interface LegacyEndpoint {
+export interface SessionEndpoint {
   /**
    * A 2025 POST: initialize, or a message for a session. Answered through callbacks; `failed` is
    * told of an error inside erlmcp after this returned.
@@ -48,13 +48,13 @@ export interface LegacyEndpoint {
  * The 2025-era half of the Streamable HTTP endpoint: sessions (`Mcp-Session-Id`), their streams and
  * resumption, server→client requests answered by later POSTs, and the idle-session sweeper.
  */
-export function createLegacyEndpoint(
+export function createSessionEndpoint(
   core: ServerCore,
   host: SessionHost,
   options: HttpTransportOptions,
   streamLimits: Omit<SseStreamOptions, 'resumable'>,
   clientIp: ClientAddress,
-): LegacyEndpoint {
+): SessionEndpoint {
   const sessions = new Map<string, HttpSession>();
   const store =
     options.eventStore ??
@@ -64,7 +64,7 @@ export function createLegacyEndpoint(
         : { maxBytesPerSession: options.maxResumableBytesPerSession }),
       ...(options.resumeWindowMs === undefined ? {} : { resumeWindowMs: options.resumeWindowMs }),
     });
-  const linkSettings: LegacyLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
+  const linkSettings: SessionLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
   const sweeper = setInterval(
     () => {
@@ -88,7 +88,7 @@ export function createLegacyEndpoint(
     store.forget(session.id);
   }
 
-  function handleLegacy(
+  function handleSessionMessage(
     req: IncomingMessage,
     res: ServerResponse,
     message: JsonRpcMessage,
@@ -145,7 +145,7 @@ export function createLegacyEndpoint(
     const refusal = refuse(session, req, request);
     if (refusal instanceof LimitError) sendRefusal(res, refusal, request.id);
     else if (refusal) sendJson(res, 200, errorResponse(request.id, refusal.toJson()));
-    else runLegacyRequest(session, res, request, session.principal, failed);
+    else runSessionRequest(session, res, request, session.principal, failed);
   }
 
   /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
@@ -235,7 +235,7 @@ export function createLegacyEndpoint(
     sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
   }
 
-  function runLegacyRequest(
+  function runSessionRequest(
     session: HttpSession,
     res: ServerResponse,
     request: JsonRpcRequest,
@@ -244,7 +244,7 @@ export function createLegacyEndpoint(
   ): void {
     const abort = new LazyAbort();
     session.inFlight.set(request.id, abort);
-    const link = new LegacyRequestLink(session, res, linkSettings);
+    const link = new SessionRequestLink(session, res, linkSettings);
     const responder = link.responder;
     serveRequest(
       core,
@@ -351,7 +351,7 @@ export function createLegacyEndpoint(
   }
 
   return {
-    post: handleLegacy,
+    post: handleSessionMessage,
     batch: async (req, res, value) => {
       // Only 2025-03-26 had JSON-RPC batching; later revisions dropped it.
       const found = sessions.get(header(req, 'mcp-session-id') ?? '');

@@ -8,7 +8,7 @@ import { RequestResponder, type ResponseMode, type StreamOpener } from './reques
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
 /** What the links of one endpoint share. */
-export interface LegacyLinkSettings {
+export interface SessionLinkSettings {
   mode: ResponseMode;
   streamLimits: Omit<SseStreamOptions, 'resumable'>;
   store: EventStore;
@@ -20,13 +20,13 @@ export interface LegacyLinkSettings {
  * requests travel on the response stream and are answered by later POSTs. One object per request,
  * no closures: this is on every 2025 POST.
  */
-export class LegacyRequestLink implements PeerLink, StreamOpener {
+export class SessionRequestLink implements PeerLink, StreamOpener {
   readonly responder: RequestResponder;
 
   constructor(
     private readonly session: HttpSession,
     res: ServerResponse,
-    private readonly settings: LegacyLinkSettings,
+    private readonly settings: SessionLinkSettings,
   ) {
     this.responder = new RequestResponder(res, settings.mode, this);
   }
