@@ -5,8 +5,8 @@ import { MetaKey } from '../protocol/meta-keys.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import {
   type Era,
-  isLegacyVersion,
   isModernVersion,
+  isSessionfulVersion,
   LATEST_LEGACY_VERSION,
   LATEST_MODERN_VERSION,
   MODERN_VERSIONS,
@@ -45,7 +45,7 @@ export async function negotiate(
 ): Promise<Negotiated> {
   if (mode === 'legacy') return initialize(port, LATEST_LEGACY_VERSION);
   if (typeof mode === 'object') {
-    if (isLegacyVersion(mode.pin)) return initialize(port, mode.pin);
+    if (isSessionfulVersion(mode.pin)) return initialize(port, mode.pin);
     return discover(port, mode.pin, port.requestTimeoutMs, true);
   }
   if (mode === 'modern') return discover(port, LATEST_MODERN_VERSION, port.requestTimeoutMs, true);
@@ -115,7 +115,7 @@ async function initialize(port: NegotiationPort, version: string): Promise<Negot
   const raw = await port.initialize(version);
   checkResultShape('initialize', raw);
   const result = raw as unknown as InitializeResult;
-  if (!isLegacyVersion(result.protocolVersion)) {
+  if (!isSessionfulVersion(result.protocolVersion)) {
     throw new ErlmcpError(
       'ERR_INVALID_RESPONSE',
       `Server chose protocol version ${result.protocolVersion}, which this client does not speak`,

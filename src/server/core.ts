@@ -5,7 +5,7 @@ import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { LIST_CHANGED } from '../protocol/methods.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
-import type { Exchange, LegacySession, ListenSubscription, PeerLink } from './exchange.js';
+import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
@@ -14,7 +14,7 @@ import { TaskManager } from './tasks/task-manager.js';
 
 /** A connected 2025 session, as the core needs it for fan-out. */
 export interface SessionHandle {
-  readonly session: LegacySession;
+  readonly session: SessionRecord;
   readonly link: PeerLink;
 }
 

@@ -10,7 +10,7 @@ import type {
 import type { Era } from '../protocol/versions.js';
 
 /** State of one 2025-era session: a small plain record, serializable for a SessionStore. */
-export interface LegacySession {
+export interface SessionRecord {
   id: string;
   protocolVersion: string;
   clientInfo: Implementation | undefined;
@@ -49,7 +49,7 @@ export interface Exchange {
   readonly logLevel: LoggingLevel | undefined;
   readonly progressToken: ProgressToken | undefined;
   readonly principal: string | undefined;
-  readonly session: LegacySession | undefined;
+  readonly session: SessionRecord | undefined;
   /** Aborted on cancellation, timeout or shutdown; created on first access. */
   readonly signal: AbortSignal;
   /** Same as `signal.aborted` without creating the signal. */

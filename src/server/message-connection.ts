@@ -15,7 +15,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import type { RequestId } from '../protocol/types.js';
 import type { ServerCore, SessionHandle } from './core.js';
-import type { LegacySession, PeerLink } from './exchange.js';
+import type { PeerLink, SessionRecord } from './exchange.js';
 import { RequestCancelled, serveRequest } from './request-runner.js';
 import type { Peer, SessionHost } from './session-host.js';
 
@@ -29,7 +29,7 @@ export class MessageConnection {
   readonly #notified = new Set<RequestId>();
   readonly #outbound = new PendingRequests();
   readonly #link: PeerLink;
-  #session: LegacySession | undefined;
+  #session: SessionRecord | undefined;
   #handle: SessionHandle | undefined;
   #closed = false;
   readonly #peer: Peer;
@@ -63,7 +63,7 @@ export class MessageConnection {
     });
   }
 
-  get session(): LegacySession | undefined {
+  get session(): SessionRecord | undefined {
     return this.#session;
   }
 

@@ -28,7 +28,7 @@ const shared: Record<string, MethodHandler> = {
 };
 
 /** Methods a 2025-era session may call (`initialize` is handled by the connection: it makes the session). */
-export const LEGACY_METHODS = new Map<string, MethodHandler>(
+export const SESSION_METHODS = new Map<string, MethodHandler>(
   Object.entries({
     ...shared,
     ping,
@@ -51,7 +51,7 @@ export const MODERN_METHODS = new Map<string, MethodHandler>(
 );
 
 /** 2025 task methods exist from 2025-11-25 on. */
-export const LEGACY_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/result', 'tasks/list']);
+export const SESSION_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/result', 'tasks/list']);
 /** 2026 task methods exist only with the tasks extension. */
 export const MODERN_TASK_METHODS = new Set(['tasks/get', 'tasks/cancel', 'tasks/update']);
 

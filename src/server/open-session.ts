@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { invalidParams, type McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import type { ClientCapabilities, Implementation } from '../protocol/types.js';
-import { negotiateLegacyVersion } from '../protocol/versions.js';
+import { negotiateSessionfulVersion } from '../protocol/versions.js';
 import type { ServerCore } from './core.js';
-import type { LegacySession } from './exchange.js';
+import type { SessionRecord } from './exchange.js';
 import type { Result } from './handlers/handler-types.js';
 import { initializeResult } from './handlers/lifecycle.js';
 
@@ -12,12 +12,12 @@ import { initializeResult } from './handlers/lifecycle.js';
  * The 2025 `initialize` on any transport: checks the params, negotiates the revision, and returns the
  * new session record with the answer to send (or the InvalidParams error naming the field).
  */
-export function openLegacySession(
+export function openSessionRecord(
   core: ServerCore,
   params: Record<string, unknown>,
   /** Cluster workers prefix ids with their tag, so any worker can tell who owns a session. */
   idPrefix = '',
-): { session: LegacySession; result: Result } | { error: McpError } {
+): { session: SessionRecord; result: Result } | { error: McpError } {
   const problem =
     typeof params.protocolVersion !== 'string'
       ? 'params.protocolVersion must be a string'
@@ -27,8 +27,8 @@ export function openLegacySession(
           ? 'params.clientInfo must be an object with a name'
           : undefined;
   if (problem) return { error: invalidParams(problem) };
-  const protocolVersion = negotiateLegacyVersion(params.protocolVersion);
-  const session: LegacySession = {
+  const protocolVersion = negotiateSessionfulVersion(params.protocolVersion);
+  const session: SessionRecord = {
     id: idPrefix + randomUUID(),
     protocolVersion,
     clientInfo: params.clientInfo as unknown as Implementation,

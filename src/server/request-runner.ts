@@ -24,11 +24,11 @@ import type { Exchange } from './exchange.js';
 import type { MaybePromise, Result } from './handlers/handler-types.js';
 import {
   CACHEABLE_METHODS,
-  LEGACY_METHODS,
-  LEGACY_TASK_METHODS,
   LONG_LIVED_METHODS,
   MODERN_METHODS,
   MODERN_TASK_METHODS,
+  SESSION_METHODS,
+  SESSION_TASK_METHODS,
 } from './methods.js';
 import { type Incoming, type ProgressListener, resolveExchange } from './resolve-exchange.js';
 
@@ -205,10 +205,10 @@ function lookup(core: ServerCore, exchange: Exchange) {
     }
     return handler;
   }
-  const handler = LEGACY_METHODS.get(method);
+  const handler = SESSION_METHODS.get(method);
   if (!handler) throw methodNotFound(method);
   if (
-    LEGACY_TASK_METHODS.has(method) &&
+    SESSION_TASK_METHODS.has(method) &&
     (!core.tasks || !supportsFeature(exchange.protocolVersion, 'tasks'))
   ) {
     throw methodNotFound(method);

@@ -10,12 +10,12 @@ import type {
   RequestId,
 } from '../protocol/types.js';
 import { type Era, isModernVersion, SUPPORTED_VERSIONS } from '../protocol/versions.js';
-import type { Exchange, LegacySession, PeerLink } from './exchange.js';
+import type { Exchange, PeerLink, SessionRecord } from './exchange.js';
 import { isLoggingLevel } from './handlers/lifecycle.js';
 
 export interface Incoming {
   link: PeerLink;
-  session: LegacySession | undefined;
+  session: SessionRecord | undefined;
   principal: string | undefined;
   /** The transport the request came on, for observability. Default `custom`. */
   transport?: string | undefined;
@@ -47,7 +47,7 @@ class RequestExchange implements Exchange {
     readonly logLevel: LoggingLevel | undefined,
     readonly progressToken: ProgressToken | undefined,
     readonly principal: string | undefined,
-    readonly session: LegacySession | undefined,
+    readonly session: SessionRecord | undefined,
     readonly link: PeerLink,
     private readonly abort: AbortSource,
     private readonly progress: ProgressListener,

@@ -5,9 +5,9 @@ import type { LazyAbort } from '../jsonrpc/lazy-abort.js';
 import type { JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/message.js';
 import type { RequestId } from '../protocol/types.js';
 import type { ServerCore, SessionHandle } from './core.js';
-import type { LegacySession, PeerLink } from './exchange.js';
+import type { PeerLink, SessionRecord } from './exchange.js';
 import type { Result } from './handlers/handler-types.js';
-import { openLegacySession } from './open-session.js';
+import { openSessionRecord } from './open-session.js';
 import { RequestCancelled } from './request-runner.js';
 
 /** Who a session or request belongs to, and where it came from. */
@@ -21,7 +21,7 @@ export interface Peer {
 
 /** What `initialize` produced: a session, or why there is none. */
 export type Opened =
-  | { session: LegacySession; handle: SessionHandle; result: Result }
+  | { session: SessionRecord; handle: SessionHandle; result: Result }
   | { refusal: LimitError }
   | { error: McpError };
 
@@ -38,7 +38,7 @@ export class SessionHost {
   open(params: Record<string, unknown>, peer: Peer, link: PeerLink, idPrefix?: string): Opened {
     const refusal = this.core.supervisor.admitSession(peer);
     if (refusal) return { refusal };
-    const opened = openLegacySession(this.core, params, idPrefix);
+    const opened = openSessionRecord(this.core, params, idPrefix);
     if ('error' in opened) return opened;
     const handle: SessionHandle = { session: opened.session, link };
     this.core.supervisor.sessionOpened(peer.principal);
@@ -73,7 +73,7 @@ export class SessionHost {
 
   /** The client's lifecycle notifications: `initialized`, and `cancelled` with its reason. */
   notify(
-    session: LegacySession | undefined,
+    session: SessionRecord | undefined,
     inFlight: ReadonlyMap<RequestId, LazyAbort>,
     message: JsonRpcNotification,
   ): void {

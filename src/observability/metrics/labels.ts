@@ -1,4 +1,4 @@
-import { LEGACY_METHODS, MODERN_METHODS } from '../../server/methods.js';
+import { MODERN_METHODS, SESSION_METHODS } from '../../server/methods.js';
 
 /** The label value for anything outside a known, bounded set. */
 export const OTHER = '_other';
@@ -10,7 +10,7 @@ export const OTHER = '_other';
  */
 const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'initialize',
-  ...LEGACY_METHODS.keys(),
+  ...SESSION_METHODS.keys(),
   ...MODERN_METHODS.keys(),
 ]);
 

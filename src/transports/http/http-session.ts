@@ -4,7 +4,7 @@ import type { JsonRpcNotification } from '../../jsonrpc/message.js';
 import { PendingRequests } from '../../jsonrpc/pending-requests.js';
 import type { RequestId } from '../../protocol/types.js';
 import type { SessionHandle } from '../../server/core.js';
-import type { LegacySession, PeerLink } from '../../server/exchange.js';
+import type { PeerLink, SessionRecord } from '../../server/exchange.js';
 import type { SseStream } from './sse-stream.js';
 
 /**
@@ -22,7 +22,7 @@ export class HttpSession {
   #streamCounter = 0;
 
   constructor(
-    readonly record: LegacySession,
+    readonly record: SessionRecord,
     /** The mutual-TLS identity that opened the session; only it may use the session. */
     readonly principal: string | undefined,
     /** The session as the server core knows it (the session host registered it). */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
-import { isLegacyVersion, isModernVersion } from '../../protocol/versions.js';
+import { isModernVersion, isSessionfulVersion } from '../../protocol/versions.js';
 import { principalOf } from '../tls/tls-options.js';
 
 export function header(req: IncomingMessage, name: string): string | undefined {
@@ -48,7 +48,7 @@ export function isJsonContentType(type: string | null | undefined): boolean {
 export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): boolean {
   const headerVersion = header(req, 'mcp-protocol-version');
   if (headerVersion !== undefined && isModernVersion(headerVersion)) return true;
-  if (headerVersion !== undefined && isLegacyVersion(headerVersion)) return false;
+  if (headerVersion !== undefined && isSessionfulVersion(headerVersion)) return false;
   const params = 'params' in message ? message.params : undefined;
   const meta = params && isPlainRecord(params._meta) ? params._meta : undefined;
   return meta?.[MetaKey.protocolVersion] !== undefined;
