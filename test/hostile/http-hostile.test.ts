@@ -13,7 +13,14 @@ import { MODERN_HEADERS } from '../support/cli-process.js';
 import { BARE_MODERN_META } from '../support/server-harness.js';
 import { waitUntil } from '../support/wait.js';
 import { type Probe, prototypeChanges, registerHostileTools, type ToolStats } from './hostile-tools.mjs';
-import { DEEP_ARRAYS, DEEP_OBJECTS, POLLUTING_MEMBERS, POLLUTING_META, rawCall } from './payloads.js';
+import {
+  DEEP_ARRAYS,
+  DEEP_OBJECTS,
+  MALFORMED_MESSAGES,
+  POLLUTING_MEMBERS,
+  POLLUTING_META,
+  rawCall,
+} from './payloads.js';
 import { rawHttp, requestHead } from './raw-http.js';
 
 const pool = new ServerPool();
@@ -135,20 +142,7 @@ async function expectServedBothEras(url: string, sessionId: string): Promise<voi
 describe('Streamable HTTP: hostile clients', () => {
   it('garbage, wrong versions, non-objects and null ids: 400 with -32700/-32600 in both eras', async () => {
     const { url } = await start();
-    const cases: [body: string, code: number, id: string | number | null][] = [
-      ['this is not json', ErrorCode.ParseError, null],
-      ['{"jsonrpc":"2.0","id":1,"method":', ErrorCode.ParseError, null],
-      ['{"jsonrpc":"1.0","id":2,"method":"tools/list"}', ErrorCode.InvalidRequest, 2],
-      ['{"id":3,"method":"tools/list"}', ErrorCode.InvalidRequest, 3],
-      ['42', ErrorCode.InvalidRequest, null],
-      ['"a string"', ErrorCode.InvalidRequest, null],
-      ['null', ErrorCode.InvalidRequest, null],
-      ['{"jsonrpc":"2.0","id":null,"method":"tools/list"}', ErrorCode.InvalidRequest, null],
-      ['{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}', ErrorCode.InvalidRequest, null],
-      ['{"jsonrpc":"2.0","id":5,"method":42}', ErrorCode.InvalidRequest, 5],
-      ['{"jsonrpc":"2.0","id":7,"method":"tools/list","params":[1,2]}', ErrorCode.InvalidRequest, 7],
-      ['{}', ErrorCode.InvalidRequest, null],
-    ];
+    const cases = MALFORMED_MESSAGES;
     const sessionId = await openSession(url);
     for (const headers of [LEGACY_HEADERS, sessionHeaders(sessionId), modernHeaders('tools/list')]) {
       const replies = await Promise.all(cases.map(([body]) => postText(url, body, headers)));

@@ -1,4 +1,5 @@
 /** Raw JSON texts for what JSON.stringify will not build: 100,000 levels, `__proto__` as an own key. */
+import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { BARE_MODERN_META } from '../support/server-harness.js';
 
 export const DEPTH = 100_000;
@@ -37,3 +38,22 @@ export function paddedList(id: number, bytes: number): string {
   if (Buffer.byteLength(text) !== bytes) throw new Error('padding is off');
   return text;
 }
+
+/**
+ * Malformed messages every transport answers the same way: the text, the error code, and the id the
+ * answer carries (the request's own only when it is a valid request id). Transports add their own.
+ */
+export const MALFORMED_MESSAGES: readonly [text: string, code: number, id: string | number | null][] = [
+  ['this is not json', ErrorCode.ParseError, null],
+  ['{"jsonrpc":"2.0","id":1,"method":', ErrorCode.ParseError, null],
+  ['{"jsonrpc":"1.0","id":2,"method":"tools/list"}', ErrorCode.InvalidRequest, 2],
+  ['{"id":3,"method":"tools/list"}', ErrorCode.InvalidRequest, 3],
+  ['42', ErrorCode.InvalidRequest, null],
+  ['"a string"', ErrorCode.InvalidRequest, null],
+  ['null', ErrorCode.InvalidRequest, null],
+  ['{"jsonrpc":"2.0","id":null,"method":"tools/list"}', ErrorCode.InvalidRequest, null],
+  ['{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}', ErrorCode.InvalidRequest, null],
+  ['{"jsonrpc":"2.0","id":5,"method":42}', ErrorCode.InvalidRequest, 5],
+  ['{"jsonrpc":"2.0","id":7,"method":"tools/list","params":[1,2]}', ErrorCode.InvalidRequest, 7],
+  ['{}', ErrorCode.InvalidRequest, null],
+];
