@@ -8,7 +8,24 @@ import { McpServer } from '../server/mcp-server.js';
  */
 export async function loadServer(modulePath: string): Promise<McpServer> {
   const url = pathToFileURL(resolve(modulePath)).href;
-  const loaded = (await import(url)) as Record<string, unknown>;
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw new Error(
+        `${modulePath}: Node cannot load this file type. Build it to JavaScript first (e.g. tsc) and serve the .js file, or run erlmcp under a loader: node --import tsx ./node_modules/.bin/erlmcp serve ${modulePath}`,
+        { cause: error },
+      );
+    }
+    if (
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes(resolve(modulePath))
+    ) {
+      throw new Error(`${modulePath}: no such module`, { cause: error });
+    }
+    throw error;
+  }
   for (const name of ['default', 'server', 'createServer']) {
     let candidate = loaded[name];
     if (typeof candidate === 'function' && !(candidate instanceof McpServer))

@@ -28,5 +28,10 @@ function toIssue(error: ErrorObject): SchemaIssue {
   if (typeof extra === 'string') {
     return { path: `${error.instancePath}/${pointerToken(extra)}`, message: 'is not an allowed property' };
   }
+  // Name the allowed values: `must be one of "stdio", "http"` is actionable, ajv's text is not.
+  if (Array.isArray(params.allowedValues)) {
+    const values = params.allowedValues.map((value) => JSON.stringify(value)).join(', ');
+    return { path: error.instancePath, message: `must be one of ${values}` };
+  }
   return { path: error.instancePath, message: error.message ?? `fails "${error.keyword}"` };
 }
