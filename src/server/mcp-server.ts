@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { RuntimeLimitsInput } from '../admission/limits.js';
 import type { Transport } from '../core/transport.js';
 import { ServerCore } from './core.js';
@@ -38,8 +39,17 @@ export class McpServer {
     this.sessionHost = new SessionHost(this.core);
   }
 
-  tool<Args = Record<string, unknown>>(name: string, config: ToolConfig<Args>): Registered {
-    return this.core.registry.addTool(name, config);
+  /**
+   * Registers a tool. With a Standard Schema as `inputSchema` (zod 4, valibot, arktype) the handler's
+   * arguments are typed from it; with a raw JSON Schema, name them: `server.tool<{ city: string }>(…)`.
+   */
+  tool<Output extends Record<string, unknown>>(
+    name: string,
+    config: ToolConfig<Output> & { inputSchema: StandardSchemaV1<unknown, Output> },
+  ): Registered;
+  tool<Args = Record<string, unknown>>(name: string, config: ToolConfig<Args>): Registered;
+  tool(name: string, config: ToolConfig<never>): Registered {
+    return this.core.registry.addTool(name, config as ToolConfig);
   }
 
   resource(uri: string, config: ResourceConfig): Registered {
