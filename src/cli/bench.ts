@@ -21,8 +21,12 @@ export interface BenchReport {
   tool: string;
   completed: number;
   errors: number;
+  /** The first failure's message, so "N errors" comes with a reason. */
+  firstError: string | undefined;
   seconds: number;
   throughput: number;
+  /** The fastest call: never negative (an early send is timed from when it was sent). */
+  min: number;
   p50: number;
   p90: number;
   p99: number;
@@ -33,7 +37,8 @@ function transportFor(target: string): Transport {
   if (/^(https?|wss?|tcp|tls):\/\//.test(target)) return transportForUrl(target);
   const [command, ...args] = target.split(' ').filter(Boolean);
   if (!command) throw new Error('erlmcp bench: give a URL or a command');
-  return new StdioClientTransport({ command, args, stderr: 'ignore' });
+  // The server's stderr stays visible: a server that fails to start says why there.
+  return new StdioClientTransport({ command, args, stderr: 'inherit' });
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -51,21 +56,34 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   await client.connect(transportFor(options.target));
   try {
     const tools = await client.listAllTools();
+    const names = tools.map((candidate) => candidate.name);
+    if (options.tool !== undefined && !names.includes(options.tool)) {
+      throw new Error(
+        `erlmcp bench: the server has no tool "${options.tool}" (it has: ${names.join(', ') || 'none'})`,
+      );
+    }
     const tool =
       options.tool ??
       tools.find((candidate) => !(candidate.inputSchema.required as unknown[] | undefined)?.length)?.name;
     if (!tool) throw new Error('erlmcp bench: no tool without required arguments; pass --tool and --args');
+    if (options.tool === undefined)
+      options.write(`no --tool given: calling "${tool}", the first tool that needs no arguments`);
     const args = options.args ?? {};
     const latencies: number[] = [];
     let errors = 0;
+    let firstError: string | undefined;
     const started = performance.now();
     const endAt = started + options.durationSeconds * 1000;
     const call = async (intendedAt: number) => {
       try {
         const result = await client.callTool(tool, args);
-        if (result.isError) errors++;
-      } catch {
+        if (result.isError) {
+          errors++;
+          firstError ??= `the tool answered isError: ${JSON.stringify(result.content).slice(0, 200)}`;
+        }
+      } catch (error) {
         errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
       }
       latencies.push(performance.now() - intendedAt);
     };
@@ -82,7 +100,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         for (let intended = started; intended < endAt; intended += interval) {
           const wait = intended - performance.now();
           if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-          inFlight.push(call(intended));
+          // Late: timed from when it was due (a stalled server cannot hide its queue). Early (due
+          // within a millisecond, sent without waiting): timed from when it was sent, never negative.
+          inFlight.push(call(Math.min(intended, performance.now())));
         }
         await Promise.all(inFlight);
       } else {
@@ -100,8 +120,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       tool,
       completed: latencies.length,
       errors,
+      firstError,
       seconds,
       throughput: latencies.length / seconds,
+      min: sorted[0] ?? Number.NaN,
       p50: percentile(sorted, 0.5),
       p90: percentile(sorted, 0.9),
       p99: percentile(sorted, 0.99),
@@ -118,5 +140,6 @@ export function formatReport(report: BenchReport): string {
     `tool ${report.tool}: ${report.completed} calls in ${report.seconds.toFixed(1)} s, ${report.errors} errors`,
     `throughput ${Math.round(report.throughput)} req/s`,
     `latency p50 ${ms(report.p50)}  p90 ${ms(report.p90)}  p99 ${ms(report.p99)}  max ${ms(report.max)}`,
+    ...(report.firstError === undefined ? [] : [`first error: ${report.firstError}`]),
   ].join('\n');
 }
