@@ -27,6 +27,13 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'socket-tools-call.js' },
   { script: 'idle-websockets.js' },
 ];
+// Several scenarios drive HTTP with wrk: say so before running anything, not minutes in.
+if (spawnSync('wrk', ['--version']).error) {
+  console.error(
+    'npm run bench needs wrk, the HTTP load generator (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk).',
+  );
+  process.exit(2);
+}
 const started = Date.now();
 const results: ScenarioResult[] = [];
 const failed: string[] = [];
