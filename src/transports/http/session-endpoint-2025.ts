@@ -110,7 +110,15 @@ export function createSessionEndpoint(
       return;
     }
     if (sessionHeader === undefined) {
-      sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required');
+      sendError(
+        res,
+        400,
+        ErrorCode.InvalidRequest,
+        // Either era can be meant here: say what each needs (docs/http.md has the whole 2026 format).
+        'Bad Request: a 2026-07-28 request carries an MCP-Protocol-Version: 2026-07-28 header and params._meta ' +
+          '(protocolVersion, clientCapabilities, clientInfo); a 2025 request carries the Mcp-Session-Id ' +
+          'that initialize returned',
+      );
       return;
     }
     const principal = requestPrincipal(req);
