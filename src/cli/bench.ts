@@ -25,7 +25,7 @@ export interface BenchReport {
   firstError: string | undefined;
   seconds: number;
   throughput: number;
-  /** The fastest call: never negative (an early send is timed from when it was sent). */
+  /** The fastest call: never negative (no request is sent before it is due). */
   min: number;
   p50: number;
   p90: number;
@@ -100,9 +100,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         for (let intended = started; intended < endAt; intended += interval) {
           const wait = intended - performance.now();
           if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-          // Late: timed from when it was due (a stalled server cannot hide its queue). Early (due
-          // within a millisecond, sent without waiting): timed from when it was sent, never negative.
-          inFlight.push(call(Math.min(intended, performance.now())));
+          // Never sent before it is due (timers only wait whole milliseconds: turn the loop for the
+          // rest), and always timed from when it was due: a stalled server cannot hide its queue.
+          while (performance.now() < intended) await new Promise((resolve) => setImmediate(resolve));
+          inFlight.push(call(intended));
         }
         await Promise.all(inFlight);
       } else {
