@@ -5,6 +5,7 @@ import { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { McpServer } from '../../server/mcp-server.js';
 import { clientAddressOf } from '../client-address.js';
+import { hostOriginGuard } from '../host-policy.js';
 import { principalOf } from '../tls/tls-options.js';
 import {
   MCP_SUBPROTOCOL,
@@ -53,6 +54,8 @@ export function attachWebSocket(
   });
   const sockets = new Set<WebSocket>();
   const clientIp = clientAddressOf(options.trustedProxies);
+  // Built once: malformed allowlist entries refuse to start, and each upgrade is two comparisons.
+  const refusedHostOrOrigin = hostOriginGuard(options);
   let accepting = true;
 
   const adopt = (ws: WebSocket, req: IncomingMessage) => {
@@ -79,7 +82,7 @@ export function attachWebSocket(
             message: 'Server is shutting down',
             headers: { 'retry-after': String(Math.ceil(mcp.core.supervisor.limits.retryAfterMs / 1000)) },
           }
-        : checkUpgrade(req, options);
+        : checkUpgrade(req, refusedHostOrOrigin);
     if (refusal) {
       rejectUpgrade(socket, refusal);
       return;

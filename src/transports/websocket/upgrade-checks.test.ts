@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { hostOriginGuard } from '../host-policy.js';
 import { checkUpgrade, offeredSubprotocols, pathOf, rejectUpgrade } from './upgrade-checks.js';
 
 function request(headers: Record<string, string | string[]>): IncomingMessage {
@@ -18,24 +19,31 @@ describe('offeredSubprotocols', () => {
 
 describe('checkUpgrade', () => {
   it('accepts localhost without Origin, with or without offering mcp', () => {
-    expect(checkUpgrade(request({}), {})).toBeUndefined();
-    expect(checkUpgrade(request({ 'sec-websocket-protocol': 'x, mcp' }), {})).toBeUndefined();
-    expect(checkUpgrade(request({ origin: 'http://localhost:8080' }), {})).toBeUndefined();
+    expect(checkUpgrade(request({}), hostOriginGuard({}))).toBeUndefined();
+    expect(
+      checkUpgrade(request({ 'sec-websocket-protocol': 'x, mcp' }), hostOriginGuard({})),
+    ).toBeUndefined();
+    expect(checkUpgrade(request({ origin: 'http://localhost:8080' }), hostOriginGuard({}))).toBeUndefined();
   });
 
   it('refuses foreign Hosts and Origins with 403 (DNS rebinding, hostile pages)', () => {
-    expect(checkUpgrade(request({ host: 'evil.example' }), {})?.status).toBe(403);
-    expect(checkUpgrade(request({ origin: 'https://evil.example' }), {})?.status).toBe(403);
-    expect(checkUpgrade(request({ origin: 'null' }), {})?.status).toBe(403);
+    expect(checkUpgrade(request({ host: 'evil.example' }), hostOriginGuard({}))?.status).toBe(403);
+    expect(checkUpgrade(request({ origin: 'https://evil.example' }), hostOriginGuard({}))?.status).toBe(403);
+    expect(checkUpgrade(request({ origin: 'null' }), hostOriginGuard({}))?.status).toBe(403);
     const options = { allowedHosts: ['api.example'], allowedOrigins: ['https://app.example'] };
-    expect(checkUpgrade(request({ host: 'api.example:443', origin: 'https://app.example' }), options)).toBe(
-      undefined,
-    );
-    expect(checkUpgrade(request({ host: 'evil.example' }), { allowedHosts: '*' })).toBeUndefined();
+    expect(
+      checkUpgrade(
+        request({ host: 'api.example:443', origin: 'https://app.example' }),
+        hostOriginGuard(options),
+      ),
+    ).toBe(undefined);
+    expect(
+      checkUpgrade(request({ host: 'evil.example' }), hostOriginGuard({ allowedHosts: '*' })),
+    ).toBeUndefined();
   });
 
   it('refuses clients that offer subprotocols but not mcp with 400', () => {
-    const refusal = checkUpgrade(request({ 'sec-websocket-protocol': 'graphql-ws' }), {});
+    const refusal = checkUpgrade(request({ 'sec-websocket-protocol': 'graphql-ws' }), hostOriginGuard({}));
     expect(refusal?.status).toBe(400);
     expect(refusal?.message).toContain('"mcp"');
   });

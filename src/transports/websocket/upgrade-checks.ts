@@ -1,7 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { isAllowedHost, isAllowedOrigin } from '../host-policy.js';
-import { MCP_SUBPROTOCOL, type WebSocketServerOptions } from './options.js';
+import { MCP_SUBPROTOCOL } from './options.js';
 
 /** An upgrade answered with a plain HTTP status instead of a WebSocket. */
 export interface UpgradeRefusal {
@@ -28,14 +27,11 @@ export function offeredSubprotocols(header: string | string[] | undefined): stri
  */
 export function checkUpgrade(
   req: IncomingMessage,
-  options: WebSocketServerOptions,
+  /** The server's Host/Origin policy (`hostOriginGuard`, built once with the server). */
+  refusedHostOrOrigin: (headers: IncomingHttpHeaders) => string | undefined,
 ): UpgradeRefusal | undefined {
-  if (!isAllowedHost(req.headers.host, options.allowedHosts)) {
-    return { status: 403, message: 'Forbidden: Host not allowed' };
-  }
-  if (!isAllowedOrigin(req.headers.origin, options.allowedOrigins)) {
-    return { status: 403, message: 'Forbidden: Origin not allowed' };
-  }
+  const forbidden = refusedHostOrOrigin(req.headers);
+  if (forbidden) return { status: 403, message: forbidden };
   const offered = offeredSubprotocols(req.headers['sec-websocket-protocol']);
   if (offered.length > 0 && !offered.includes(MCP_SUBPROTOCOL)) {
     return { status: 400, message: `Unsupported subprotocol: offer "${MCP_SUBPROTOCOL}"` };
