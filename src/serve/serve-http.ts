@@ -1,5 +1,5 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { RequestListener, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 import type { Supervisor } from '../admission/supervisor.js';
 import { createMetrics, type Metrics } from '../observability/metrics/index.js';
@@ -15,8 +15,8 @@ import { createHttpSseHandler } from '../transports/http/http-sse-2024.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from '../transports/http/options.js';
 import { createStreamableHttpHandler, type HttpHandler } from '../transports/http/streamable-http-handler.js';
 import { listen } from '../transports/listener.js';
-import { receiveTimeouts } from '../transports/receive-timeouts.js';
-import { serverTlsOptions, type TlsOptions } from '../transports/tls/tls-options.js';
+import { createHttpServer } from '../transports/receive-timeouts.js';
+import type { TlsOptions } from '../transports/tls/tls-options.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**
@@ -147,9 +147,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     void handler(req, res);
   };
   const tls = options.tls;
-  const server = tls
-    ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
-    : createServer(receiveTimeouts(options), requestListener);
+  const server = createHttpServer(requestListener, options);
   const listener = await listen(server, {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 3000,

@@ -1,9 +1,9 @@
-import { createServer as createHttpServer, type Server as HttpServer, type RequestListener } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Server as HttpServer, RequestListener } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { McpServer } from '../../server/mcp-server.js';
 import { listen } from '../listener.js';
-import { receiveTimeouts } from '../receive-timeouts.js';
-import { serverTlsOptions, type TlsOptions } from '../tls/tls-options.js';
+import { createHttpServer } from '../receive-timeouts.js';
+import type { TlsOptions } from '../tls/tls-options.js';
 import { attachWebSocket, type WebSocketAttachment } from './attach.js';
 import { type ServeWebSocketOptions, WEBSOCKET_DEFAULTS } from './options.js';
 import { pathOf, rejectUpgrade } from './upgrade-checks.js';
@@ -38,9 +38,7 @@ export async function serveWebSocket(
     }
   };
   const tls = options.tls;
-  const server = tls
-    ? createHttpsServer({ ...serverTlsOptions(tls), ...receiveTimeouts(options) }, requestListener)
-    : createHttpServer(receiveTimeouts(options), requestListener);
+  const server = createHttpServer(requestListener, options);
   const attachment = attachWebSocket(mcp, server, options);
   // The attachment leaves other paths to other listeners; here there are none.
   server.on('upgrade', (req, socket) => {
