@@ -49,7 +49,8 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseFlags(argv);
   } catch (error) {
     // Node's own text ("To specify a positional argument starting with a '-'…") does not help here.
-    const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const option = unknown ? /'(-[^']*)'/.exec((error as Error).message)?.[1] : undefined;
     const command = argv.find((arg) => !arg.startsWith('-'));
     process.stderr.write(
       `erlmcp: ${option ? `unknown option ${option}` : (error as Error).message}\n${usageOf(command)}`,
