@@ -6,7 +6,7 @@ import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { MetaKey } from '../../src/protocol/meta-keys.js';
 import { McpServer } from '../../src/server/mcp-server.js';
 import { fetchHandler } from '../../src/transports/http/fetch-adapter.js';
-import { MCP_NAME_SOURCE } from '../../src/transports/http/mcp-name.js';
+import { mcpNameSource } from '../../src/transports/http/mcp-name.js';
 import { checkModernHeaders, decodeHeaderValue } from '../../src/transports/http/modern-headers.js';
 import { acceptsBoth } from '../../src/transports/http/request-headers.js';
 import { collectParamHeaders } from '../../src/transports/http/x-mcp-header.js';
@@ -76,7 +76,7 @@ function encodeValue(value: string): string {
 
 function conformingHeaders(method: string, params: Record<string, unknown>): Headers {
   const headers: Headers = { 'mcp-protocol-version': VERSION, 'mcp-method': method };
-  const source = Object.hasOwn(MCP_NAME_SOURCE, method) ? MCP_NAME_SOURCE[method] : undefined;
+  const source = mcpNameSource(method);
   if (source && typeof params[source] === 'string') headers['mcp-name'] = encodeValue(params[source]);
   return headers;
 }
@@ -231,7 +231,7 @@ describe('checkModernHeaders (fuzz)', () => {
   it('needs no Mcp-Name for a method that has none, prototype names included', () => {
     fc.assert(
       fc.property(hostileMethod, hostileParams, headerValue, (method, params, name) => {
-        fc.pre(!Object.hasOwn(MCP_NAME_SOURCE, method) && method !== 'tools/call');
+        fc.pre(mcpNameSource(method) === undefined && method !== 'tools/call');
         const headers: Headers = { 'mcp-protocol-version': VERSION, 'mcp-method': method, 'mcp-name': name };
         const withMeta = { ...params, _meta: meta };
         expect(verdict(headers, method, withMeta)?.message).toBeUndefined();

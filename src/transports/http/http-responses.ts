@@ -41,9 +41,10 @@ export function sendError(
   message: string,
   id: RequestId | null = null,
   data?: unknown,
+  headers: Record<string, string> = {},
 ): void {
   const error = data === undefined ? { code, message } : { code, message, data };
-  sendJson(res, status, { jsonrpc: '2.0', id, error });
+  sendJson(res, status, { jsonrpc: '2.0', id, error }, headers);
 }
 
 /**

@@ -1,15 +1,11 @@
-import { methodRow, methodsWhere } from '../../protocol/methods.js';
+import { methodRow } from '../../protocol/methods.js';
 
 /**
- * The body field each method's `Mcp-Name` header mirrors (2026 Streamable HTTP; the `tasks/*` rows
- * come from the tasks extension's binding, so intermediaries can route a task's requests by its id),
- * from the method table. One source for the client (emitting) and the server (validating).
+ * The body field a method's `Mcp-Name` header mirrors (2026 Streamable HTTP), from the method table:
+ * `name` for tools/call and prompts/get, `uri` for resources/read, and `taskId` for the tasks
+ * extension's `tasks/*` (so intermediaries can route a task's requests by its id). One source for
+ * the client (emitting) and the server (validating); own rows only, since `method` comes off the wire.
  */
-export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = Object.fromEntries(
-  [...methodsWhere('nameField')].map((method) => [method, methodRow(method)!.nameField!]),
-);
-
-/** The field `method`'s `Mcp-Name` mirrors, if any (own rows only: `method` comes off the wire). */
 export function mcpNameSource(method: string): 'name' | 'uri' | 'taskId' | undefined {
   return methodRow(method)?.nameField;
 }

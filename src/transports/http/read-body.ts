@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { channels, publishBytes, type TransportName } from '../../core/diagnostics.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { decodeUtf8Strict } from '../framing/utf8.js';
-import { sendJson } from './http-responses.js';
+import { sendError } from './http-responses.js';
 
 /** Why a body was not taken: its HTTP status and JSON-RPC error. */
 export interface BodyRefusal {
@@ -101,6 +101,6 @@ export function receiveJson(
  * socket once the answer is written), so the rest of an oversized body is never read.
  */
 export function sendBodyRefusal(res: ServerResponse, refusal: BodyRefusal): void {
-  const body = { jsonrpc: '2.0', id: null, error: { code: refusal.code, message: refusal.message } };
-  sendJson(res, refusal.status, body, refusal.status === 413 ? { connection: 'close' } : {});
+  const headers: Record<string, string> = refusal.status === 413 ? { connection: 'close' } : {};
+  sendError(res, refusal.status, refusal.code, refusal.message, null, undefined, headers);
 }
