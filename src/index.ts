@@ -47,9 +47,11 @@ export { compileSchema, type SchemaInput } from './schema/index.js';
 export type { RequestContext } from './server/context.js';
 export type {
   CompletionCallback,
+  PromptArgs,
   PromptConfig,
   ResourceConfig,
   ResourceTemplateConfig,
+  StructuredToolReturn,
   ToolConfig,
   ToolReturn,
 } from './server/definitions.js';

@@ -1,8 +1,10 @@
 import type {
   CallToolResult,
   CompleteResult,
+  ContentBlock,
   GetPromptResult,
   Icon,
+  JsonObject,
   PromptArgument,
   ReadResourceResult,
   ResourceMetadata,
@@ -16,7 +18,25 @@ import type { RequestContext } from './context.js';
 /** What a tool handler may return: a full result, or just text. */
 export type ToolReturn = CallToolResult | string;
 
-export interface ToolConfig<Args = Record<string, unknown>> {
+/**
+ * What a tool with a typed `outputSchema` returns: a result whose `structuredContent` has the
+ * schema's type (text alone would fail the output check), or an error result.
+ */
+export type StructuredToolReturn<Structured> =
+  | {
+      content: ContentBlock[];
+      structuredContent: Structured;
+      isError?: false;
+      _meta?: JsonObject;
+    }
+  | (CallToolResult & { isError: true });
+
+/** `Structured` is the type of `structuredContent` when the output schema is typed, else `undefined`. */
+type HandlerReturn<Structured> = [Structured] extends [undefined]
+  ? ToolReturn
+  : StructuredToolReturn<Structured>;
+
+export interface ToolConfig<Args = Record<string, unknown>, Structured = undefined> {
   title?: string;
   description?: string;
   /** Standard Schema (zod 4, valibot, arktype) or raw JSON Schema 2020-12. Defaults to an empty object schema. */
@@ -34,7 +54,7 @@ export interface ToolConfig<Args = Record<string, unknown>> {
    */
   prepare?(args: Args, ctx: RequestContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   _meta?: Record<string, unknown>;
-  handler(args: Args, ctx: RequestContext): ToolReturn | Promise<ToolReturn>;
+  handler(args: Args, ctx: RequestContext): HandlerReturn<Structured> | Promise<HandlerReturn<Structured>>;
 }
 
 export interface ResourceConfig extends Omit<ResourceMetadata, 'uri' | 'name'> {
@@ -65,13 +85,29 @@ export interface ResourceTemplateConfig extends Omit<ResourceTemplateMetadata, '
   ): ReadResourceResult | Promise<ReadResourceResult>;
 }
 
-export interface PromptConfig {
+/**
+ * A prompt's arguments as its handler sees them, from a `const` argument list: required names are
+ * strings (`prompts/get` refuses a call without them), the others may be missing.
+ */
+export type PromptArgs<Arguments extends readonly PromptArgument[]> = {
+  [A in Arguments[number] as A['required'] extends true ? A['name'] : never]: string;
+} & {
+  [A in Arguments[number] as A['required'] extends true ? never : A['name']]?: string;
+};
+
+export interface PromptConfig<Args = Record<string, string>> {
   title?: string;
   description?: string;
-  arguments?: PromptArgument[];
+  /** Declared arguments; with `argsSchema` they are derived from it and must be left out. */
+  arguments?: readonly PromptArgument[];
+  /**
+   * A Standard Schema (or JSON Schema) object of string properties: `prompts/list` advertises its
+   * properties as the arguments (required ones as required) and `prompts/get` validates against it.
+   */
+  argsSchema?: SchemaInput;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
   /** Completion of prompt arguments, by argument name. */
   complete?: Record<string, CompletionCallback>;
-  get(args: Record<string, string>, ctx: RequestContext): GetPromptResult | Promise<GetPromptResult>;
+  get(args: Args, ctx: RequestContext): GetPromptResult | Promise<GetPromptResult>;
 }

@@ -1,12 +1,35 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { RuntimeLimitsInput } from '../admission/limits.js';
 import type { Transport } from '../core/transport.js';
+import type { PromptArgument } from '../protocol/types.js';
+import type { JsonSchemaObject, SchemaInput } from '../schema/index.js';
 import { ServerCore } from './core.js';
-import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig } from './definitions.js';
+import type {
+  PromptArgs,
+  PromptConfig,
+  ResourceConfig,
+  ResourceTemplateConfig,
+  ToolConfig,
+} from './definitions.js';
 import { MessageConnection } from './message-connection.js';
 import type { McpServerOptions } from './options.js';
 import type { Registered } from './registry.js';
 import { SessionHost } from './session-host.js';
+
+/** A raw JSON Schema (a Standard Schema is left to the inferring overload). */
+type UntypedSchema = JsonSchemaObject & { '~standard'?: never };
+/** A tool's arguments: a Standard Schema's output type, else a plain record. */
+type ArgsOf<Input> = Input extends StandardSchemaV1<unknown, infer Args> ? Args : Record<string, unknown>;
+/** A tool's `structuredContent`: a Standard Schema's output type, else untyped. */
+type StructuredOf<Output> =
+  Output extends StandardSchemaV1<unknown, infer Structured> ? Structured : undefined;
+/** A prompt's arguments: from `argsSchema` if it is a Standard Schema, else from an inline list. */
+type PromptArgsOf<Arguments, Schema> =
+  Schema extends StandardSchemaV1<unknown, infer Args>
+    ? Args
+    : Arguments extends readonly PromptArgument[]
+      ? PromptArgs<Arguments>
+      : Record<string, string>;
 
 /**
  * An MCP server for both protocol eras. Definitions are registered once and shared by every
@@ -41,14 +64,21 @@ export class McpServer {
 
   /**
    * Registers a tool. With a Standard Schema as `inputSchema` (zod 4, valibot, arktype) the handler's
-   * arguments are typed from it; with a raw JSON Schema, name them: `server.tool<{ city: string }>(…)`.
+   * arguments are typed from it, and with one as `outputSchema` its `structuredContent`; with a raw
+   * JSON Schema, name the arguments: `server.tool<{ city: string }>(…)`.
    */
-  tool<Output extends Record<string, unknown>>(
+  tool<Args = Record<string, unknown>>(
     name: string,
-    config: ToolConfig<Output> & { inputSchema: StandardSchemaV1<unknown, Output> },
+    config: ToolConfig<Args> & {
+      inputSchema?: UntypedSchema | StandardSchemaV1<unknown, Args>;
+      outputSchema?: UntypedSchema;
+    },
   ): Registered;
-  tool<Args = Record<string, unknown>>(name: string, config: ToolConfig<Args>): Registered;
-  tool(name: string, config: ToolConfig<never>): Registered {
+  tool<Input extends SchemaInput | undefined = undefined, Output extends SchemaInput | undefined = undefined>(
+    name: string,
+    config: ToolConfig<ArgsOf<Input>, StructuredOf<Output>> & { inputSchema?: Input; outputSchema?: Output },
+  ): Registered;
+  tool(name: string, config: ToolConfig<never, never>): Registered {
     return this.core.registry.addTool(name, config as ToolConfig);
   }
 
@@ -60,8 +90,19 @@ export class McpServer {
     return this.core.registry.addResourceTemplate(uriTemplate, config);
   }
 
-  prompt(name: string, config: PromptConfig): Registered {
-    return this.core.registry.addPrompt(name, config);
+  /**
+   * Registers a prompt. Its handler's arguments are typed from `argsSchema` (a Standard Schema), or
+   * from an `arguments` list written inline (required names as `string`, the others optional).
+   */
+  prompt<
+    const Arguments extends readonly PromptArgument[] | undefined = undefined,
+    Schema extends SchemaInput | undefined = undefined,
+  >(
+    name: string,
+    config: PromptConfig<PromptArgsOf<Arguments, Schema>> & { arguments?: Arguments; argsSchema?: Schema },
+  ): Registered;
+  prompt(name: string, config: PromptConfig<never>): Registered {
+    return this.core.registry.addPrompt(name, config as PromptConfig);
   }
 
   /** Tells subscribers (2025 `resources/subscribe`, 2026 `subscriptions/listen`) that `uri` changed. */

@@ -2,6 +2,7 @@ import { ErlmcpError } from '../jsonrpc/errors.js';
 import type { PromptMetadata, ResourceMetadata, ResourceTemplateMetadata, Tool } from '../protocol/types.js';
 import { type CompiledSchema, compileSchema } from '../schema/index.js';
 import type { PromptConfig, ResourceConfig, ResourceTemplateConfig, ToolConfig } from './definitions.js';
+import { argumentsFromSchema } from './prompt-arguments.js';
 import { UriTemplate } from './uri-template/index.js';
 
 export interface ToolEntry {
@@ -21,6 +22,8 @@ export interface TemplateEntry {
 }
 export interface PromptEntry {
   readonly wire: PromptMetadata;
+  /** The compiled `argsSchema`, when the prompt has one. */
+  readonly args: CompiledSchema | undefined;
   readonly config: PromptConfig;
 }
 
@@ -101,15 +104,22 @@ export class Registry {
 
   addPrompt(name: string, config: PromptConfig): Registered {
     assertNew(this.prompts, name, 'prompt');
+    if (config.argsSchema && config.arguments) {
+      throw new ErlmcpError(
+        'ERR_INVALID_DEFINITION',
+        `Prompt ${name}: give argsSchema or arguments, not both (the arguments come from the schema)`,
+      );
+    }
+    const args = config.argsSchema ? compileSchema(config.argsSchema, { io: 'input' }) : undefined;
     const wire = omitUndefined<PromptMetadata>({
       name,
       title: config.title,
       description: config.description,
-      arguments: config.arguments,
+      arguments: args ? argumentsFromSchema(name, args.jsonSchema) : config.arguments?.slice(),
       icons: config.icons,
       _meta: config._meta,
     });
-    this.prompts.set(name, { wire, config });
+    this.prompts.set(name, { wire, args, config });
     return this.#changed('prompts', () => this.prompts.delete(name));
   }
 

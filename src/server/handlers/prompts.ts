@@ -1,5 +1,6 @@
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { isPlainRecord } from '../../jsonrpc/message.js';
+import { formatIssues } from '../../schema/index.js';
 import { HandlerContext } from '../context.js';
 import type { ServerCore } from '../core.js';
 import type { Exchange } from '../exchange.js';
@@ -27,11 +28,16 @@ export async function getPrompt(core: ServerCore, exchange: Exchange): Promise<R
       throw invalidParams(`Missing required argument "${argument.name}" for prompt ${name}`);
     }
   }
+  let checked = args as Record<string, unknown>;
+  if (prompt.args) {
+    const outcome = await prompt.args.validate(args);
+    if (!outcome.ok) {
+      throw invalidParams(`Invalid arguments for prompt ${name}: ${formatIssues(outcome.issues)}`);
+    }
+    checked = outcome.value as Record<string, unknown>;
+  }
   return runWithInputs(core, exchange, async (input) => {
-    const result = await prompt.config.get(
-      args as Record<string, string>,
-      new HandlerContext(exchange, input),
-    );
+    const result = await prompt.config.get(checked as never, new HandlerContext(exchange, input));
     return result as Result;
   });
 }
