@@ -116,6 +116,15 @@ describe('Streamable HTTP: bad input gets the spec status and leaves other sessi
     );
   });
 
+  it('reads a GET Accept as media ranges, as a POST one: */* admits the stream, q=0 refuses it', async () => {
+    const session = { 'mcp-session-id': await openSession() };
+    for (const accept of ['text/event-stream;q=0', 'text/event-streams', 'application/json'])
+      expect((await send('GET', { accept, ...session })).status, accept).toBe(406);
+    // Past the Accept check, a GET without a session is refused for that (405), not for its Accept.
+    for (const accept of ['*/*', 'text/*', 'Text/Event-Stream; q=0.5'])
+      expect((await send('GET', { accept })).status, accept).toBe(405);
+  });
+
   it('403 for a foreign Origin or Host (DNS rebinding)', async () => {
     expect((await post(INIT, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await post(INIT, { host: 'evil.example' })).status).toBe(403);

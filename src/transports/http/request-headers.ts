@@ -10,31 +10,43 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const JSON_TYPE = 1;
+const EVENT_STREAM = 2;
+
 /**
- * Whether `Accept` lists both `application/json` and `text/event-stream` (or ranges covering them),
- * as media types, not substrings: `application/jsonl` is another type, and one refused with `q=0`
- * is not accepted (RFC 9110 §12.4.2).
+ * Which of `application/json` and `text/event-stream` `Accept` admits (bits), as media ranges, not
+ * substrings: `application/jsonl` is another type, and one refused with `q=0` is not accepted
+ * (RFC 9110 §12.4.2).
  */
-export function acceptsBoth(accept: string): boolean {
-  let json = false;
-  let eventStream = false;
+function acceptedTypes(accept: string): number {
+  let accepted = 0;
   for (const range of accept.toLowerCase().split(',')) {
     const [type = '', ...params] = range.split(';');
     if (params.some((param) => /^\s*q\s*=\s*0(?:\.0{0,3})?\s*$/.test(param))) continue;
     switch (type.trim()) {
       case '*/*':
-        return true;
+        return JSON_TYPE | EVENT_STREAM;
       case 'application/json':
       case 'application/*':
-        json = true;
+        accepted |= JSON_TYPE;
         break;
       case 'text/event-stream':
       case 'text/*':
-        eventStream = true;
+        accepted |= EVENT_STREAM;
         break;
     }
   }
-  return json && eventStream;
+  return accepted;
+}
+
+/** Whether `Accept` admits both `application/json` and `text/event-stream` (a POST). */
+export function acceptsBoth(accept: string): boolean {
+  return acceptedTypes(accept) === (JSON_TYPE | EVENT_STREAM);
+}
+
+/** Whether `Accept` admits `text/event-stream` (a GET stream), by the same rules as a POST's. */
+export function acceptsEventStream(accept: string): boolean {
+  return (acceptedTypes(accept) & EVENT_STREAM) !== 0;
 }
 
 /** Whether `Content-Type` is `application/json` (any parameters), not a lookalike such as `application/jsonp`. */

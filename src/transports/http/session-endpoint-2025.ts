@@ -20,7 +20,7 @@ import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { header, requestPrincipal } from './request-headers.js';
+import { acceptsEventStream, header, requestPrincipal } from './request-headers.js';
 import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
@@ -293,7 +293,7 @@ export function createSessionEndpoint(
   }
 
   async function handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+    if (!acceptsEventStream(header(req, 'accept') ?? '')) {
       sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
       return;
     }
