@@ -34,6 +34,7 @@ export class StdioServerTransport implements Transport {
   readonly #onData = (chunk: Buffer) => {
     if (channels.bytes.hasSubscribers) publishBytes('stdio', 'in', chunk.length);
     this.#decoder?.push(chunk);
+    this.#writer.flush();
   };
   readonly #onEnd = () => {
     this.#decoder?.end();

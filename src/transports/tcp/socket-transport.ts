@@ -63,6 +63,7 @@ export class SocketTransport implements Transport {
     this.socket.on('data', (chunk: Buffer) => {
       if (counted && channels.bytes.hasSubscribers) publishBytes(counted, 'in', chunk.length);
       decoder.push(chunk);
+      this.#writer.flush();
     });
     this.socket.on('drain', () => this.#resumeIfDrained());
     this.socket.once('end', () => decoder.end());
