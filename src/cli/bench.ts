@@ -2,6 +2,8 @@ import { Client } from '../client/client.js';
 import type { Transport } from '../core/transport.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
 import { transportForUrl } from '../transports/transport-for-url.js';
+import { suggestion } from './did-you-mean.js';
+import { ErrorTally } from './error-tally.js';
 
 export interface BenchOptions {
   /** A server URL (http, https, ws, wss, tcp, tls), or a command line that starts a stdio server. */
@@ -21,8 +23,8 @@ export interface BenchReport {
   tool: string;
   completed: number;
   errors: number;
-  /** The first failure's message, so "N errors" comes with a reason. */
-  firstError: string | undefined;
+  /** Failures counted by message, most frequent first, so "N errors" comes with its reasons. */
+  errorReasons: { message: string; count: number }[];
   seconds: number;
   throughput: number;
   /** The fastest call: never negative (no request is sent before it is due). */
@@ -55,42 +57,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const client = new Client({ name: 'erlmcp-bench', version: '0.1.0' });
   await client.connect(transportFor(options.target));
   try {
-    const tools = await client.listAllTools();
-    const names = tools.map((candidate) => candidate.name);
-    if (options.tool !== undefined && !names.includes(options.tool)) {
-      throw new Error(
-        `erlmcp bench: the server has no tool "${options.tool}" (it has: ${names.join(', ') || 'none'})`,
-      );
-    }
-    const tool =
-      options.tool ??
-      tools.find((candidate) => !(candidate.inputSchema.required as unknown[] | undefined)?.length)?.name;
-    if (!tool) throw new Error('erlmcp bench: no tool without required arguments; pass --tool and --args');
-    if (options.tool === undefined)
-      options.write(`no --tool given: calling "${tool}", the first tool that needs no arguments`);
+    const tool = await chooseTool(client, options);
     const args = options.args ?? {};
     const latencies: number[] = [];
-    let errors = 0;
-    let firstError: string | undefined;
+    const tally = new ErrorTally();
     const started = performance.now();
     const endAt = started + options.durationSeconds * 1000;
     const call = async (intendedAt: number) => {
       try {
         const result = await client.callTool(tool, args);
-        if (result.isError) {
-          errors++;
-          firstError ??= `the tool answered isError: ${JSON.stringify(result.content).slice(0, 200)}`;
-        }
+        if (result.isError) tally.add(`the tool answered isError: ${resultText(result.content)}`);
       } catch (error) {
-        errors++;
-        firstError ??= error instanceof Error ? error.message : String(error);
+        tally.add(error instanceof Error ? error.message : String(error));
       }
       latencies.push(performance.now() - intendedAt);
     };
     const progress = setInterval(() => {
       const elapsed = (performance.now() - started) / 1000;
       options.write(
-        `  ${elapsed.toFixed(0)}s  ${latencies.length} done  ${Math.round(latencies.length / elapsed)} req/s  ${errors} errors`,
+        `  ${elapsed.toFixed(0)}s  ${latencies.length} done  ${Math.round(latencies.length / elapsed)} req/s  ${tally.total} errors`,
       );
     }, 1000);
     try {
@@ -120,8 +105,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     return {
       tool,
       completed: latencies.length,
-      errors,
-      firstError,
+      errors: tally.total,
+      errorReasons: tally.reasons(),
       seconds,
       throughput: latencies.length / seconds,
       min: sorted[0] ?? Number.NaN,
@@ -141,6 +126,44 @@ export function formatReport(report: BenchReport): string {
     `tool ${report.tool}: ${report.completed} calls in ${report.seconds.toFixed(1)} s, ${report.errors} errors`,
     `throughput ${Math.round(report.throughput)} req/s`,
     `latency p50 ${ms(report.p50)}  p90 ${ms(report.p90)}  p99 ${ms(report.p99)}  max ${ms(report.max)}`,
-    ...(report.firstError === undefined ? [] : [`first error: ${report.firstError}`]),
+    ...(report.errorReasons.length === 0 ? [] : ['errors by reason:']),
+    ...report.errorReasons.map(({ message, count }) => `  ${String(count).padStart(7)}  ${message}`),
   ].join('\n');
+}
+
+/**
+ * The tool to call: the one named (an unknown name is answered with the server's tools and the
+ * likely one), else the first that needs no arguments, announced so the figures say what they measure.
+ */
+async function chooseTool(client: Client, options: BenchOptions): Promise<string> {
+  const tools = await client.listAllTools();
+  const names = tools.map((candidate) => candidate.name);
+  const listed = names.length === 0 ? 'the server has no tools' : `the server has: ${listNames(names)}`;
+  if (options.tool !== undefined) {
+    if (names.includes(options.tool)) return options.tool;
+    throw new Error(
+      `erlmcp bench: the server has no tool "${options.tool}"${suggestion(options.tool, names)} (${listed})`,
+    );
+  }
+  const tool = tools.find((candidate) => !(candidate.inputSchema.required as unknown[] | undefined)?.length);
+  if (!tool)
+    throw new Error(`erlmcp bench: no tool works without arguments (${listed}); pass --tool and --args`);
+  options.write(
+    `no --tool given: calling "${tool.name}", the first tool that needs no arguments (${listed})`,
+  );
+  return tool.name;
+}
+
+function listNames(names: string[]): string {
+  const shown = 20;
+  return names.length <= shown
+    ? names.join(', ')
+    : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+/** A tool error's text blocks (what a person reads), else its content as JSON; bounded either way. */
+function resultText(content: unknown): string {
+  const blocks = Array.isArray(content) ? (content as { type?: string; text?: unknown }[]) : [];
+  const texts = blocks.filter((block) => typeof block.text === 'string').map((block) => block.text);
+  return (texts.length > 0 ? texts.join(' ') : JSON.stringify(content)).slice(0, 200);
 }

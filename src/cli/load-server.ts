@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { McpServer } from '../server/mcp-server.js';
+import { unknownExtensionAdvice, unsupportedSyntaxAdvice } from './typescript-support.js';
 
 /**
  * Loads a module that exports a server: an McpServer instance or a factory returning one
@@ -12,16 +13,14 @@ export async function loadServer(modulePath: string): Promise<McpServer> {
   try {
     loaded = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      throw new Error(
-        `${modulePath}: Node cannot load this file type. Build it to JavaScript first (e.g. tsc) and serve the .js file, or run erlmcp under a loader: node --import tsx ./node_modules/.bin/erlmcp serve ${modulePath}`,
-        { cause: error },
-      );
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw new Error(unknownExtensionAdvice(modulePath), { cause: error });
     }
-    if (
-      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((error as Error).message).includes(resolve(modulePath))
-    ) {
+    if (code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+      throw new Error(unsupportedSyntaxAdvice(modulePath, (error as Error).message), { cause: error });
+    }
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(resolve(modulePath))) {
       throw new Error(`${modulePath}: no such module`, { cause: error });
     }
     throw error;

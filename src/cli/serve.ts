@@ -74,6 +74,8 @@ export async function serve(config: ServeConfig): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  // Started over IPC by a supervisor (erlmcp dev): when it goes, even killed outright, so does this server.
+  if (process.send && !cluster.isWorker) process.once('disconnect', () => void stop());
 }
 
 async function start(server: McpServer, config: ServeConfig): Promise<Served> {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { formatReport, runBench } from '../../src/cli/bench.js';
 import { type HttpServerHandle, serveHttp } from '../../src/exports/http.js';
+import { McpServer } from '../../src/index.js';
 import { everythingCommand } from '../support/everything-command.js';
 
 let http: HttpServerHandle;
@@ -60,14 +61,56 @@ describe('erlmcp bench', () => {
     });
     expect(report.completed).toBeGreaterThan(0);
     expect(report.errors).toBe(report.completed);
-    expect(formatReport(report)).toMatch(/\nfirst error: the tool answered isError: /);
+    expect(report.errorReasons).toEqual([
+      { message: expect.stringMatching(/^the tool answered isError: /), count: report.errors },
+    ]);
   });
 
-  it('names an unknown tool, and says which tool it picked when none is given', async () => {
-    const write = () => {};
+  it('counts errors by reason, most frequent first', async () => {
+    const flaky = new McpServer({ name: 'flaky', version: '1' });
+    let calls = 0;
+    flaky.tool('flaky', {
+      handler: () => {
+        calls++;
+        if (calls % 3 === 0) throw new Error('upstream timed out');
+        if (calls % 3 === 1) throw new Error('disk full');
+        return 'ok';
+      },
+    });
+    const served = await serveHttp(flaky, { port: 0 });
+    try {
+      const report = await runBench({
+        target: served.url,
+        tool: 'flaky',
+        connections: 1,
+        durationSeconds: 0.3,
+        write: () => {},
+      });
+      const [first, second] = report.errorReasons;
+      expect(report.errorReasons).toHaveLength(2);
+      expect(first!.message).toMatch(/^the tool answered isError: .*disk full/);
+      expect(second!.message).toMatch(/^the tool answered isError: .*upstream timed out/);
+      expect(first!.count).toBeGreaterThanOrEqual(second!.count);
+      expect(first!.count + second!.count).toBe(report.errors);
+      expect(formatReport(report)).toMatch(
+        new RegExp(
+          `\\nerrors by reason:\\n +${first!.count}  the tool answered isError: .*disk full\\n +${second!.count}  `,
+        ),
+      );
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("names an unknown tool with the likely one and the server's tools", async () => {
     await expect(
-      runBench({ target: http.url, tool: 'no_such', durationSeconds: 0.2, write }),
-    ).rejects.toThrow(/the server has no tool "no_such" \(it has: .*echo/);
+      runBench({ target: http.url, tool: 'ecoh', durationSeconds: 0.2, write: () => {} }),
+    ).rejects.toThrow(
+      /the server has no tool "ecoh"; did you mean "echo"\? \(the server has: echo, .*test_error_handling/,
+    );
+  });
+
+  it('says which tool it picked when none is given, and lists the tools when none can be picked', async () => {
     const lines: string[] = [];
     const report = await runBench({
       target: http.url,
@@ -75,9 +118,24 @@ describe('erlmcp bench', () => {
       durationSeconds: 0.2,
       write: (line) => lines.push(line),
     });
-    expect(lines[0]).toBe(
-      `no --tool given: calling "${report.tool}", the first tool that needs no arguments`,
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^no --tool given: calling "${report.tool}", the first tool that needs no arguments \\(the server has: echo, `,
+      ),
     );
+    const needy = new McpServer({ name: 'needy', version: '1' });
+    needy.tool('add', {
+      inputSchema: { type: 'object', properties: { a: { type: 'number' } }, required: ['a'] },
+      handler: () => '0',
+    });
+    const served = await serveHttp(needy, { port: 0 });
+    try {
+      await expect(runBench({ target: served.url, durationSeconds: 0.2, write: () => {} })).rejects.toThrow(
+        'erlmcp bench: no tool works without arguments (the server has: add); pass --tool and --args',
+      );
+    } finally {
+      await served.close();
+    }
   });
 
   it('never reports a negative latency at a fixed rate', async () => {

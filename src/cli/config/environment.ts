@@ -1,4 +1,5 @@
 import { CLUSTER_SECRET_ENV } from '../../serve/cluster/messages.js';
+import { didYouMean } from '../did-you-mean.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 
@@ -80,42 +81,12 @@ function refuseUnknown(env: NodeJS.ProcessEnv): void {
     .sort();
   if (unknown.length === 0) return;
   const described = unknown.map((name) => {
-    const near = nearest(name, [...known, ...OTHER_VARIABLES]);
+    const near = didYouMean(name, [...known, ...OTHER_VARIABLES]);
     return near ? `${name} (did you mean ${near}?)` : name;
   });
   throw new ConfigError(
     `Invalid configuration: ${described.join(', ')} ${unknown.length === 1 ? 'names' : 'name'} no configuration key (from environment); every key's variable is listed in docs/limits.md`,
   );
-}
-
-/** The closest known name, if it is close enough to be a typo. */
-function nearest(name: string, names: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 6)) + 1;
-  for (const candidate of names) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** Keys of the schema: objects with `properties` are keys and are descended; the rest are leaves. */

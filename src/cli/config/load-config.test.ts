@@ -98,7 +98,7 @@ describe('loadConfig', () => {
       /http must be a JSON object \(from environment ERLMCP_HTTP\)/,
     );
     expect(load({ ERLMCP_LIMITS_RATE: '{"perSesion":false}' })).toThrow(
-      /limits\.rate\.perSesion is not an allowed property \(from environment ERLMCP_LIMITS_RATE\)/,
+      /limits\.rate\.perSesion is not an allowed property \(from environment ERLMCP_LIMITS_RATE\); did you mean "perSession"\?/,
     );
     expect(load({ ERLMCP_LIMITS: '{"rate":{"perSession":{"perSecond":1}}}' })).toThrow(
       /limits\.rate\.perSession .*\(from environment ERLMCP_LIMITS\)/,
@@ -145,9 +145,16 @@ describe('loadConfig', () => {
     );
     const file = configFile({ limits: { maxInFlihgt: 5 } });
     expect(() => loadConfig({ module: 'm.js', config: file }, {})).toThrow(
-      new RegExp(`limits\\.maxInFlihgt is not an allowed property \\(from ${file}\\)`),
+      new RegExp(
+        `limits\\.maxInFlihgt is not an allowed property \\(from ${file}\\); did you mean "maxInFlight"\\?`,
+      ),
     );
-    expect(() => loadConfig({ module: 'm.js', transport: 'carrier-pigeon' }, {})).toThrow(/transport/);
+    expect(() => loadConfig({ module: 'm.js', transport: 'carrier-pigeon' }, {})).toThrow(
+      /transport must be one of "stdio", "http", "ws", "tcp" \(from flags\)$/,
+    );
+    expect(() => loadConfig({ module: 'm.js' }, { ERLMCP_HTTP_RESPONSE_MODE: 'jsno' })).toThrow(
+      /http\.responseMode must be one of "auto", "json", "sse" \(from environment ERLMCP_HTTP_RESPONSE_MODE\); did you mean "json"\?/,
+    );
   });
 
   it('rejects unreadable or non-object files and a missing module', () => {

@@ -4,6 +4,7 @@ import { compileJsonSchema } from '../../schema/json-schema.js';
 import type { HttpTransportOptions } from '../../transports/http/options.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
+import { configSuggestion } from './config-suggestion.js';
 import { environmentLayers } from './environment.js';
 
 export { ConfigError } from './config-error.js';
@@ -77,7 +78,9 @@ export function loadConfig(
     const issue = result.issues[0]!;
     const key = issue.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
     const from = layers.findLast(([, layer]) => hasPath(layer, issue.path))?.[0] ?? 'defaults';
-    throw new ConfigError(`Invalid configuration: ${key} ${issue.message} (from ${from})`);
+    throw new ConfigError(
+      `Invalid configuration: ${key} ${issue.message} (from ${from})${configSuggestion(issue, merged)}`,
+    );
   }
   if (merged.module === undefined) throw new ConfigError('Invalid configuration: module is required');
   return merged as unknown as ServeConfig;

@@ -1,0 +1,48 @@
+/** The help text of each command; `erlmcp <command> --help` prints it, a usage error repeats it. */
+const SERVE_USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp] [--host H] [--port N] [--path /mcp]
+                    [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]] [--observer]
+                    [--metrics-path P|false]
+
+  Runs the McpServer exported by <module> (default export, "server" or "createServer"): a .js/.mjs
+  file, or a .ts file where Node strips types (Node >= 22.18; 22.6-22.17 with --experimental-strip-types).
+  Network defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port (HTTP).
+  --tls-* serves https/wss/tls:// (with --tls-client-ca: mutual TLS); SIGHUP reloads them.
+  --observer serves the live observer page at /observer (HTTP).
+  HTTP also serves GET /metrics (Prometheus), /healthz and /readyz; --metrics-path P moves the metrics,
+  --metrics-path false turns them off (docs/observability.md).
+  Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment variables
+  (e.g. ERLMCP_LIMITS_MAX_IN_FLIGHT=512) < flags; see docs/limits.md and docs/security.md.
+`;
+
+const DEV_USAGE = `Usage: erlmcp dev <module> [--host H] [--port N] [--path /mcp] [--config file.json] [--metrics-path P|false]
+
+  Serves <module> like erlmcp serve --transport http --observer and restarts it when a file under the
+  module's directory changes (.js .mjs .cjs .ts .mts .cts .json; node_modules and dot-directories are
+  not watched). A module that fails to load is reported and tried again on the next change.
+  Prints the MCP endpoint, the observer page and how to attach the MCP Inspector.
+  Default 127.0.0.1:3000; --port 0 picks a free port once and keeps it across restarts.
+`;
+
+const BENCH_USAGE = `Usage: erlmcp bench <url|"command args"> [--tool NAME --args JSON] [--rate N | --connections N] [--duration S]
+
+  Load-tests any MCP server (http(s)/ws(s)/tcp/tls URL or stdio command) with tools/call and prints
+  throughput, p50/p90/p99/max latency and errors counted by reason. Without --tool it calls the first
+  tool that needs no arguments. --rate: open loop, N requests a second; --connections: closed loop,
+  N in flight (default 16). --duration: seconds (default 10).
+`;
+
+const USAGE = `Usage: erlmcp serve <module> [options]     (erlmcp serve --help)
+       erlmcp dev <module> [options]       (erlmcp dev --help)
+       erlmcp bench <url|"command args"> [options]   (erlmcp bench --help)
+       erlmcp --version
+`;
+
+export const COMMANDS = ['serve', 'dev', 'bench'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export function usageOf(command: string | undefined): string {
+  if (command === 'serve') return SERVE_USAGE;
+  if (command === 'dev') return DEV_USAGE;
+  if (command === 'bench') return BENCH_USAGE;
+  return USAGE;
+}
