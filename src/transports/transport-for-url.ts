@@ -16,7 +16,7 @@ export interface TransportForUrlOptions {
 export const CLIENT_URL_SCHEMES = ['http:', 'https:', 'ws:', 'wss:', 'tcp:', 'tls:'] as const;
 
 /**
- * The client transport for a server URL: `http(s)://` Streamable HTTP (legacy HTTP+SSE fallback),
+ * The client transport for a server URL: `http(s)://` Streamable HTTP (falling back to the 2024-11-05 HTTP+SSE transport),
  * `ws(s)://` WebSocket, `tcp://` and `tls://` ndjson over a socket.
  * `await client.connect(transportForUrl('wss://mcp.example.com/mcp'))`.
  */

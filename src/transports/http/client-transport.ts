@@ -49,7 +49,7 @@ export class StreamableHttpClientTransport implements Transport {
   readonly #inFlight = new Map<RequestId, AbortController>();
   readonly #background = new AbortController();
   /** Set once the server turned out to speak only the 2024-11-05 HTTP+SSE transport. */
-  #legacyPostUrl: URL | undefined;
+  #httpSsePostUrl: URL | undefined;
   /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
   readonly #toolHeaders = new Map<string, ParamHeader[]>();
   /**
@@ -112,8 +112,8 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   async #post(message: JsonRpcMessage): Promise<void> {
-    if (this.#legacyPostUrl) {
-      await this.#postLegacy(message);
+    if (this.#httpSsePostUrl) {
+      await this.#postHttpSse2024(message);
       return;
     }
     if (
@@ -161,9 +161,9 @@ export class StreamableHttpClientTransport implements Transport {
         isInitialize &&
         [400, 404, 405].includes(response.status) &&
         !isModernError(body) &&
-        (await this.#openLegacy())
+        (await this.#openHttpSse2024())
       ) {
-        await this.#postLegacy(message);
+        await this.#postHttpSse2024(message);
         return;
       }
       if (id !== undefined) this.#deliverError(id, response.status, body);
@@ -224,7 +224,7 @@ export class StreamableHttpClientTransport implements Transport {
    * 2024-11-05 HTTP+SSE: GET the URL as an SSE stream whose first `endpoint` event names where to POST;
    * every answer then arrives on that stream. Resolves false when the URL is not such an endpoint.
    */
-  async #openLegacy(): Promise<boolean> {
+  async #openHttpSse2024(): Promise<boolean> {
     let response: Response;
     try {
       response = await this.#fetch(this.#url, {
@@ -249,7 +249,7 @@ export class StreamableHttpClientTransport implements Transport {
       const parser = new SseParser((event) => {
         if (event.event === 'endpoint' && !settled) {
           settled = true;
-          this.#legacyPostUrl = new URL(event.data, this.#url);
+          this.#httpSsePostUrl = new URL(event.data, this.#url);
           resolve(true);
         } else if ((event.event === undefined || event.event === 'message') && event.data) {
           const value = parseJson(event.data);
@@ -272,10 +272,10 @@ export class StreamableHttpClientTransport implements Transport {
     });
   }
 
-  async #postLegacy(message: JsonRpcMessage): Promise<void> {
+  async #postHttpSse2024(message: JsonRpcMessage): Promise<void> {
     const id = 'id' in message && 'method' in message ? message.id : undefined;
     try {
-      const response = await this.#fetch(this.#legacyPostUrl!, {
+      const response = await this.#fetch(this.#httpSsePostUrl!, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
         body: encodeMessage(message),

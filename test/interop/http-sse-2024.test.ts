@@ -20,7 +20,7 @@ afterAll(async () => {
   await http?.close();
 });
 
-describe('legacy HTTP+SSE server endpoints', () => {
+describe('2024-11-05 HTTP+SSE server endpoints', () => {
   it('serve the SDK v1 SSEClientTransport: initialize, tools, a server→client request', async () => {
     const client = new V1Client({ name: 'old', version: '1' }, { capabilities: { elicitation: {} } });
     client.setRequestHandler(ElicitRequestSchema, async () => ({
@@ -52,7 +52,7 @@ describe('legacy HTTP+SSE server endpoints', () => {
 });
 
 describe('erlmcp client fallback to HTTP+SSE', () => {
-  it('falls back from Streamable HTTP to the legacy transport when the URL is an SSE endpoint', async () => {
+  it('falls back from Streamable HTTP to the 2024-11-05 HTTP+SSE transport when the URL is an SSE endpoint', async () => {
     const client = new Client({ name: 'fallback', version: '1' }, { probeTimeoutMs: 2000 });
     await client.connect(new StreamableHttpClientTransport(http.url.replace(/\/mcp$/, '/sse')));
     try {
