@@ -2,6 +2,7 @@
  * A conformance-suite client built on the erlmcp client: `node dist/examples/conformance-client.js <url>`
  * with the scenario in MCP_CONFORMANCE_SCENARIO (the suite appends the URL and sets the variable).
  */
+import { type AuthorizationPrompt, OAuthClient } from '../src/exports/auth.js';
 import { StreamableHttpClientTransport } from '../src/exports/http.js';
 import { Client } from '../src/index.js';
 
@@ -28,9 +29,11 @@ const client = new Client(
   },
 );
 
+const auth = scenario.startsWith('auth/') ? conformanceAuth() : undefined;
 await client.connect(
   new StreamableHttpClientTransport(url, {
     onDiagnostic: (message) => process.stderr.write(`[client] ${message}\n`),
+    ...(auth ? { auth } : {}),
   }),
 );
 try {
@@ -78,4 +81,41 @@ function sampleArguments(schema: Record<string, unknown>): Record<string, unknow
     else if (property.type === 'string') args[name] = `value-${name}`;
   }
   return args;
+}
+
+/**
+ * The OAuth client of the auth scenarios. The suite's authorization server approves at once: the
+ * "browser" is a fetch of the authorization URL whose redirect carries the code. Scenario inputs
+ * (pre-registered and client credentials) arrive in MCP_CONFORMANCE_CONTEXT.
+ */
+function conformanceAuth(): OAuthClient {
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as Record<string, string>;
+  if (scenario.startsWith('auth/client-credentials')) {
+    return new OAuthClient({
+      clientCredentials: {
+        clientId: context.client_id!,
+        ...(context.client_secret ? { clientSecret: context.client_secret } : {}),
+        ...(context.private_key_pem
+          ? { privateKey: context.private_key_pem, algorithm: context.signing_algorithm ?? 'ES256' }
+          : {}),
+      },
+    });
+  }
+  return new OAuthClient({
+    redirectUri: 'http://localhost:3000/callback',
+    clientName: 'erlmcp-conformance-client',
+    clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
+    ...(context.client_id
+      ? { client: { client_id: context.client_id, client_secret: context.client_secret ?? '' } }
+      : {}),
+    onAuthorizationUrl: followRedirect,
+  });
+}
+
+async function followRedirect({ url }: AuthorizationPrompt): Promise<string> {
+  const response = await fetch(url, { redirect: 'manual' });
+  await response.body?.cancel();
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`the authorization endpoint answered ${response.status} without a redirect`);
+  return location;
 }

@@ -42,7 +42,12 @@ export type ErlmcpErrorCode =
   | 'ERR_INVALID_DEFINITION'
   | 'ERR_INPUT_ROUNDS_EXCEEDED'
   | 'ERR_INVALID_RESPONSE'
-  | 'ERR_CIRCUIT_OPEN';
+  | 'ERR_CIRCUIT_OPEN'
+  | 'ERR_OAUTH_DISCOVERY'
+  | 'ERR_OAUTH_REGISTRATION'
+  | 'ERR_OAUTH_AUTHORIZATION'
+  | 'ERR_OAUTH_TOKEN'
+  | 'ERR_UNAUTHORIZED';
 
 /** A local error with a stable code, e.g. a timeout raised while waiting for the peer. */
 export class ErlmcpError extends Error {

@@ -13,6 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['admission'],
   ['server'],
   ['client'],
+  ['auth'],
   ['transports'],
   ['observability'],
   ['serve'],
@@ -61,6 +62,15 @@ describe('layers', () => {
       .filter(([from, to]) => layerOf(to) > layerOf(from))
       .map(([from, to]) => `${relative(SRC, from)} -> ${relative(SRC, to)}`);
     expect(upward).toEqual([]);
+  });
+
+  it('auth/ imports only protocol/, jsonrpc/, core/ and itself', () => {
+    const allowed = ['protocol', 'jsonrpc', 'core', 'auth'];
+    const stray = imports()
+      .filter(([from]) => relative(SRC, from).startsWith('auth/'))
+      .filter(([, to]) => !allowed.includes(relative(SRC, to).split('/')[0]!))
+      .map(([from, to]) => `${relative(SRC, from)} -> ${relative(SRC, to)}`);
+    expect(stray).toEqual([]);
   });
 
   it('the check sees an upward import when there is one', () => {

@@ -12,6 +12,7 @@ const SUBPATHS = [
   'tcp',
   'memory',
   'client',
+  'auth',
   'metrics',
   'tracing',
   'logging',

@@ -43,11 +43,11 @@ export async function resolve(specifier, context, next) {
   return [...names].sort();
 }
 
-const OPTIONAL = ['ws', 'prom-client', 'pino', '@opentelemetry/api'];
+const OPTIONAL = ['ws', 'prom-client', 'pino', '@opentelemetry/api', 'oauth4webapi', 'jose'];
 const url = (file: string) => JSON.stringify(pathToFileURL(join(dist, file)).href);
 
 describe('what importing erlmcp loads', () => {
-  it('a stdio server (root + erlmcp/stdio) loads none of ws, prom-client, pino, @opentelemetry/api', () => {
+  it('a stdio server (root + erlmcp/stdio) loads none of ws, prom-client, pino, @opentelemetry/api, oauth4webapi, jose', () => {
     const loaded = packagesLoadedBy(
       `import { McpServer } from ${url('index.js')};\nimport { StdioServerTransport } from ${url('exports/stdio.js')};\nif (!McpServer || !StdioServerTransport) process.exit(1);\n`,
     );
@@ -59,6 +59,11 @@ describe('what importing erlmcp loads', () => {
     expect(packagesLoadedBy(`import ${url('exports/metrics.js')};\n`)).toContain('prom-client');
     expect(packagesLoadedBy(`import ${url('exports/logging.js')};\n`)).toContain('pino');
     expect(packagesLoadedBy(`import ${url('exports/tracing.js')};\n`)).toContain('@opentelemetry/api');
+    expect(packagesLoadedBy(`import ${url('exports/auth.js')};\n`)).toContain('oauth4webapi');
+  });
+
+  it('erlmcp/http takes an OAuth client without loading oauth4webapi itself', () => {
+    expect(packagesLoadedBy(`import ${url('exports/http.js')};\n`)).not.toContain('oauth4webapi');
   });
 
   it('the root exports the protocol API only: no transports, observability or internals', async () => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpAuth } from '../../auth/client/http-auth.js';
 import type { MessageSink, Transport } from '../../core/transport.js';
 import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
@@ -16,6 +17,12 @@ export interface StreamableHttpClientOptions {
   headers?: Record<string, string>;
   /** Injectable fetch (tests, proxies, auth middleware). Default: global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Authenticates every request (POST, the GET stream, DELETE, the 2024-11-05 HTTP+SSE fallback):
+   * an `OAuthClient` from `erlmcp/auth`, or any `HttpAuth`. A 401 or 403 is handed to it, and the
+   * request is sent again when it says so, in the same session.
+   */
+  auth?: HttpAuth;
   /** Resumption attempts of a broken 2025 SSE stream before giving up. Default 3. */
   maxReconnects?: number;
   /** Where warnings go (a tool left out for invalid `x-mcp-header`). Default: `process.emitWarning`. */
@@ -103,7 +110,7 @@ export class StreamableHttpClientTransport implements Transport {
     this.#background.abort();
     for (const controller of this.#inFlight.values()) controller.abort();
     if (this.#sessionId !== undefined) {
-      await this.#fetch(this.#url, { method: 'DELETE', headers: this.#headers(undefined) }).then(
+      await this.#send(this.#url, { method: 'DELETE', headers: this.#headers(undefined) }).then(
         (response) => response.body?.cancel(),
         () => {},
       );
@@ -125,7 +132,7 @@ export class StreamableHttpClientTransport implements Transport {
     const controller = new AbortController();
     if (id !== undefined) this.#inFlight.set(id, controller);
     try {
-      const response = await this.#fetch(this.#url, {
+      const response = await this.#send(this.#url, {
         method: 'POST',
         headers: this.#headers(message),
         body: encodeMessage(message),
@@ -227,7 +234,7 @@ export class StreamableHttpClientTransport implements Transport {
   async #openHttpSse2024(): Promise<boolean> {
     let response: Response;
     try {
-      response = await this.#fetch(this.#url, {
+      response = await this.#send(this.#url, {
         method: 'GET',
         headers: { accept: 'text/event-stream', ...this.options.headers },
         signal: this.#background.signal,
@@ -275,7 +282,7 @@ export class StreamableHttpClientTransport implements Transport {
   async #postHttpSse2024(message: JsonRpcMessage): Promise<void> {
     const id = 'id' in message && 'method' in message ? message.id : undefined;
     try {
-      const response = await this.#fetch(this.#httpSsePostUrl!, {
+      const response = await this.#send(this.#httpSsePostUrl!, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
         body: encodeMessage(message),
@@ -307,7 +314,7 @@ export class StreamableHttpClientTransport implements Transport {
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     let response: Response;
     try {
-      response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#background.signal });
+      response = await this.#send(this.#url, { method: 'GET', headers, signal: this.#background.signal });
     } catch {
       return undefined;
     }
@@ -317,6 +324,23 @@ export class StreamableHttpClientTransport implements Transport {
       return undefined;
     }
     return response;
+  }
+
+  /**
+   * One HTTP request, authenticated when `auth` is set: its headers are added, and a 401 or 403 it
+   * can fix (discovery, authorization, step-up, refresh) is followed by the same request again.
+   */
+  async #send(url: URL, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+    const auth = this.options.auth;
+    if (!auth) return this.#fetch(url, init);
+    const request = { method: init.method ?? 'GET', url, endpoint: this.#url };
+    for (let attempt = 0; ; attempt++) {
+      const headers = { ...init.headers, ...(await auth.headers(request)) };
+      const response = await this.#fetch(url, { ...init, headers });
+      if (response.status !== 401 && response.status !== 403) return response;
+      if (!(await auth.refused(request, response, attempt))) return response;
+      await response.body?.cancel();
+    }
   }
 
   #headers(message: JsonRpcMessage | undefined): Record<string, string> {
@@ -393,10 +417,14 @@ export class StreamableHttpClientTransport implements Transport {
 
   /** The request never got an HTTP answer (network failure): its caller gets an error, not a hang. */
   #failRequest(id: RequestId, error: unknown): void {
+    const message = `HTTP request failed: ${(error as Error).message}`;
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
-      error: { code: ErrorCode.InternalError, message: `HTTP request failed: ${(error as Error).message}` },
+      error:
+        error instanceof ErlmcpError
+          ? { code: ErrorCode.InternalError, message, data: { code: error.code } }
+          : { code: ErrorCode.InternalError, message },
     });
   }
 
