@@ -34,7 +34,7 @@ export async function discover(
   const resourceMetadata = await fetchResourceMetadata(endpoint, resourceMetadataUrl, options);
   if (!resourceMetadata) {
     const issuer = endpoint.origin;
-    const found = await fetchAuthorizationServerMetadata(issuer, options);
+    const found = await fetchAuthorizationServerMetadata(issuer, options, true);
     return {
       resource: canonicalResourceUri(endpoint),
       authorizationServer: found ?? legacyDefaultEndpoints(issuer),
@@ -90,10 +90,13 @@ async function fetchResourceMetadata(
 /**
  * The first metadata document, in the specification's order, whose `issuer` is exactly the issuer
  * identifier the URL was built from (RFC 8414 §3.3: any other document must not be used).
+ * `sameOrigin`: for a 2025-03-26 server, whose issuer is only guessed from its origin, a document
+ * served there naming an issuer of that same origin (e.g. `https://host/oauth`) is taken too.
  */
 export async function fetchAuthorizationServerMetadata(
   issuer: string,
   options: OAuthHttpOptions,
+  sameOrigin = false,
 ): Promise<AuthorizationServerMetadata | undefined> {
   let candidates: ReturnType<typeof authorizationServerMetadataUrls>;
   try {
@@ -103,7 +106,10 @@ export async function fetchAuthorizationServerMetadata(
   }
   for (const { url } of candidates) {
     const document = await fetchJsonDocument(url, options);
-    if (document && document.issuer === issuer) return document as AuthorizationServerMetadata;
+    if (!document || typeof document.issuer !== 'string') continue;
+    if (document.issuer === issuer || (sameOrigin && originOf(document.issuer) === originOf(issuer))) {
+      return document as AuthorizationServerMetadata;
+    }
   }
   return undefined;
 }
@@ -119,4 +125,12 @@ export function legacyDefaultEndpoints(issuer: string): AuthorizationServerMetad
     // That revision made PKCE S256 mandatory for every server, so it needs no advertising.
     code_challenge_methods_supported: ['S256'],
   };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

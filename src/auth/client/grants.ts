@@ -53,7 +53,7 @@ export function clientAuthentication(
 function toOauthAuth(authentication: ClientAuthentication): oauth.ClientAuth {
   switch (authentication.method) {
     case 'client_secret_basic':
-      return oauth.ClientSecretBasic(authentication.secret ?? '');
+      return clientSecretBasic(authentication.secret ?? '');
     case 'client_secret_post':
       return oauth.ClientSecretPost(authentication.secret ?? '');
     case 'private_key_jwt':
@@ -65,6 +65,19 @@ function toOauthAuth(authentication: ClientAuthentication): oauth.ClientAuth {
     default:
       return oauth.None();
   }
+}
+
+/**
+ * `client_secret_basic` (RFC 6749 §2.3.1) with the form encoding most servers expect: unreserved
+ * characters such as `-` stay as they are (oauth4webapi's stricter encoding turns them into `%2D`,
+ * which servers that do not decode the credentials refuse).
+ */
+function clientSecretBasic(secret: string): oauth.ClientAuth {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return (_as, client, _body, headers) => {
+    const credentials = `${encode(client.client_id)}:${encode(secret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  };
 }
 
 function requestOptions(context: GrantContext, url: string | undefined) {
