@@ -4,7 +4,7 @@
  */
 import { type AuthorizationPrompt, OAuthClient } from '../src/exports/auth.js';
 import { StreamableHttpClientTransport } from '../src/exports/http.js';
-import { Client } from '../src/index.js';
+import { Client, type VersionNegotiation } from '../src/index.js';
 
 const url = process.argv.at(-1);
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
@@ -16,7 +16,14 @@ if (!url?.startsWith('http')) {
 const client = new Client(
   { name: 'erlmcp-conformance-client', version: '0.1.0' },
   {
-    versionNegotiation: scenario === 'initialize' || scenario === 'sse-retry' ? 'legacy' : 'auto',
+    versionNegotiation:
+      scenario === 'initialize' || scenario === 'sse-retry'
+        ? 'legacy'
+        : // Auth scenarios: the revision the suite runs at (an authorization inside the era probe
+          // can outlast its timeout when the suite runs many clients at once).
+          scenario.startsWith('auth/') && process.env.MCP_CONFORMANCE_PROTOCOL_VERSION
+          ? ({ pin: process.env.MCP_CONFORMANCE_PROTOCOL_VERSION } as VersionNegotiation)
+          : 'auto',
     // Accept every elicitation with no content: the client fills in the schema defaults (SEP-1034).
     elicitation: async () => ({ action: 'accept', content: {} }),
     sampling: async () => ({
@@ -106,7 +113,13 @@ function conformanceAuth(): OAuthClient {
     clientName: 'erlmcp-conformance-client',
     clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
     ...(context.client_id
-      ? { client: { client_id: context.client_id, client_secret: context.client_secret ?? '' } }
+      ? {
+          client: {
+            client_id: context.client_id,
+            client_secret: context.client_secret ?? '',
+            ...(context.issuer ? { issuer: context.issuer } : {}),
+          },
+        }
       : {}),
     onAuthorizationUrl: followRedirect,
   });

