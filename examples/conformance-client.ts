@@ -2,7 +2,7 @@
  * A conformance-suite client built on the erlmcp client: `node dist/examples/conformance-client.js <url>`
  * with the scenario in MCP_CONFORMANCE_SCENARIO (the suite appends the URL and sets the variable).
  */
-import { type AuthorizationPrompt, OAuthClient } from '../src/exports/auth.js';
+import { type AuthorizationPrompt, idJagAssertion, OAuthClient } from '../src/exports/auth.js';
 import { StreamableHttpClientTransport } from '../src/exports/http.js';
 import { Client, type VersionNegotiation } from '../src/index.js';
 
@@ -97,6 +97,27 @@ function sampleArguments(schema: Record<string, unknown>): Record<string, unknow
  */
 function conformanceAuth(): OAuthClient {
   const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as Record<string, string>;
+  if (scenario === 'auth/wif-jwt-bearer') {
+    // Workload identity federation: the workload's JWT is the grant.
+    return new OAuthClient({ jwtBearer: { assertion: context.valid_jwt!, clientId: context.client_id! } });
+  }
+  if (
+    scenario === 'auth/enterprise-managed-authorization' ||
+    scenario === 'auth/cross-app-access-complete-flow'
+  ) {
+    // The user's ID token becomes an ID-JAG at the enterprise IdP, presented to the MCP server's AS.
+    return new OAuthClient({
+      jwtBearer: {
+        clientId: context.client_id!,
+        clientSecret: context.client_secret!,
+        assertion: idJagAssertion({
+          tokenEndpoint: context.idp_token_endpoint!,
+          idToken: context.idp_id_token!,
+          clientId: context.idp_client_id!,
+        }),
+      },
+    });
+  }
   if (scenario.startsWith('auth/client-credentials')) {
     return new OAuthClient({
       clientCredentials: {
@@ -122,6 +143,7 @@ function conformanceAuth(): OAuthClient {
         }
       : {}),
     onAuthorizationUrl: followRedirect,
+    dpop: scenario.startsWith('auth/dpop'),
   });
 }
 

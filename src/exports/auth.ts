@@ -7,10 +7,12 @@ export type { FileTokenStoreOptions } from '../auth/client/file-token-store.js';
 export { FileTokenStore } from '../auth/client/file-token-store.js';
 export type { OAuthHttpOptions } from '../auth/client/http.js';
 export type { HttpAuth, HttpAuthRequest } from '../auth/client/http-auth.js';
+export { type AssertionTarget, type IdJagOptions, idJagAssertion } from '../auth/client/id-jag.js';
 export {
   type AuthorizationCallback,
   type AuthorizationPrompt,
   type ClientCredentialsOptions,
+  type JwtBearerOptions,
   OAuthClient,
   type OAuthClientOptions,
 } from '../auth/client/oauth-client.js';

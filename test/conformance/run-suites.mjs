@@ -129,7 +129,8 @@ const CLIENT_SCENARIOS = [
 
 // The auth scenarios (examples/conformance-client.ts drives them with erlmcp/auth's OAuthClient; the
 // suite's authorization server approves headlessly). Both requirement sets require the first list;
-// the 2026-07-28 set adds the second; the extensions are reported, not required.
+// the 2026-07-28 set adds the second; the extensions (client credentials, enterprise-managed
+// authorization, DPoP, workload identity federation) are reported by the suite, not required.
 const AUTH_SCENARIOS = [
   'auth/metadata-default',
   'auth/metadata-var1',
@@ -159,7 +160,14 @@ const AUTH_SCENARIOS_2026 = [
   'auth/iss-normalized',
   'auth/metadata-issuer-mismatch',
 ];
-const AUTH_EXTENSION_SCENARIOS = ['auth/client-credentials-jwt', 'auth/client-credentials-basic'];
+const AUTH_EXTENSION_SCENARIOS = [
+  'auth/client-credentials-jwt',
+  'auth/client-credentials-basic',
+  'auth/enterprise-managed-authorization',
+  'auth/dpop',
+  'auth/dpop-nonce',
+  'auth/wif-jwt-bearer',
+];
 
 /** Every client run: [label, package, extra arguments]. */
 const CLIENT_RUNS = [
@@ -174,6 +182,8 @@ const CLIENT_RUNS = [
   ...AUTH_EXTENSION_SCENARIOS.map((scenario) => [scenario, 'conformance-alpha', ['--scenario', scenario]]),
   ['0.1.16 --suite auth', 'conformance-0.1.16', ['--suite', 'auth']],
   ['0.1.16 --suite backcompat', 'conformance-0.1.16', ['--suite', 'backcompat']],
+  ['0.1.16 --suite draft', 'conformance-0.1.16', ['--suite', 'draft']],
+  ['0.1.16 --suite extensions', 'conformance-0.1.16', ['--suite', 'extensions']],
 ];
 
 async function runClientScenario(pkg, args) {

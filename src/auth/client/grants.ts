@@ -28,7 +28,7 @@ export interface GrantContext extends OAuthHttpOptions {
   /** The RFC 8707 resource, sent on every token request. */
   resource: string;
   /** DPoP (RFC 9449) key handle, when tokens are to be sender-constrained. */
-  dpop?: oauth.DPoPHandle;
+  dpopHandle?: oauth.DPoPHandle;
 }
 
 /** The authentication the stored client calls for, given what the server supports. */
@@ -87,7 +87,7 @@ function requestOptions(context: GrantContext, url: string | undefined) {
     [oauth.allowInsecureRequests]: insecureAllowed(endpoint, context),
     ...(context.fetch ? { [oauth.customFetch]: context.fetch as never } : {}),
     signal: AbortSignal.timeout(context.requestTimeoutMs ?? OAUTH_REQUEST_TIMEOUT_MS),
-    ...(context.dpop ? { DPoP: context.dpop } : {}),
+    ...(context.dpopHandle ? { DPoP: context.dpopHandle } : {}),
   };
 }
 
@@ -208,19 +208,32 @@ export function refresh(context: GrantContext, tokens: StoredTokens): Promise<St
   }).then((next) => (next.refresh_token ? next : { ...next, refresh_token: refreshToken }));
 }
 
-/** A client credentials grant (RFC 6749 §4.4): the client acts on its own behalf. */
-export function clientCredentials(context: GrantContext, scope: string | undefined): Promise<StoredTokens> {
-  return tokenCall(context, 'client_credentials', scope, async () => {
-    const parameters: Record<string, string> = { resource: context.resource };
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * A grant without a user: client credentials (RFC 6749 §4.4, the client acts on its own behalf), or
+ * JWT-bearer (RFC 7523 §2.1, `{ assertion }`: a workload identity token or an enterprise ID-JAG is
+ * the authorization; a refusal is final, the caller neither retries nor switches grants).
+ */
+export function clientGrant(
+  context: GrantContext,
+  grantType: 'client_credentials' | typeof JWT_BEARER_GRANT,
+  scope: string | undefined,
+  extra: Record<string, string> = {},
+): Promise<StoredTokens> {
+  const label = grantType === 'client_credentials' ? grantType : 'jwt-bearer';
+  return tokenCall(context, label, scope, async () => {
+    const parameters: Record<string, string> = { ...extra, resource: context.resource };
     if (scope) parameters.scope = scope;
-    const response = await oauth.clientCredentialsGrantRequest(
+    const response = await oauth.genericTokenEndpointRequest(
       asServer(context.server),
       asClient(context.client),
       toOauthAuth(context.authentication),
+      grantType,
       parameters,
       requestOptions(context, context.server.token_endpoint),
     );
-    return oauth.processClientCredentialsResponse(
+    return oauth.processGenericTokenEndpointResponse(
       asServer(context.server),
       asClient(context.client),
       response,
@@ -241,7 +254,7 @@ async function tokenCall(
       answer = await call();
       break;
     } catch (error) {
-      if (attempt === 0 && context.dpop && oauth.isDPoPNonceError(error)) continue;
+      if (attempt === 0 && context.dpopHandle && oauth.isDPoPNonceError(error)) continue;
       throw tokenError(grant, error);
     }
   }

@@ -64,3 +64,37 @@ export async function fetchJsonDocument(
     return undefined;
   }
 }
+
+/**
+ * POSTs to an OAuth endpoint (no redirects followed, bounded in time): the response and its JSON
+ * answer (`undefined` when it is not JSON). A network failure becomes an `ErlmcpError` with `code`.
+ */
+export async function postToEndpoint(
+  url: URL,
+  init: { headers: Record<string, string>; body: string | URLSearchParams },
+  options: OAuthHttpOptions,
+  code: ErlmcpErrorCode,
+  what: string,
+): Promise<{ response: Response; answer: Record<string, unknown> | undefined }> {
+  assertTransportSecurity(url, options, code);
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(url, {
+      method: 'POST',
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? OAUTH_REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new ErlmcpError(code, `${what} at ${url.origin} failed: ${(error as Error).message}`);
+  }
+  const answer = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  return { response, answer };
+}
+
+/** `error` (and `error_description`) of an OAuth error answer, for a message. */
+export function oauthErrorOf(answer: Record<string, unknown> | undefined): string {
+  if (typeof answer?.error !== 'string') return '';
+  const description = typeof answer.error_description === 'string' ? ` (${answer.error_description})` : '';
+  return `: ${answer.error}${description}`;
+}

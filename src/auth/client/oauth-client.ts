@@ -8,17 +8,20 @@ import {
   fetchAuthorizationServerMetadata,
   legacyDefaultEndpoints,
 } from './discovery.js';
+import { DpopProver } from './dpop.js';
 import {
   authorizationRequest,
   type ClientAuthentication,
   clientAuthentication,
-  clientCredentials,
+  clientGrant,
   exchangeCode,
   type GrantContext,
+  JWT_BEARER_GRANT,
   refresh,
 } from './grants.js';
 import type { OAuthHttpOptions } from './http.js';
 import type { HttpAuth, HttpAuthRequest } from './http-auth.js';
+import type { AssertionTarget } from './id-jag.js';
 import { importPrivateKey } from './private-key.js';
 import { type ClientMetadata, type PreRegisteredClient, resolveClient } from './registration.js';
 import {
@@ -28,7 +31,7 @@ import {
   type TokenStore,
   tokensKey,
 } from './token-store.js';
-import { type BearerChallenge, bearerChallenge } from './www-authenticate.js';
+import { type BearerChallenge, bearerChallenge, parseWwwAuthenticate } from './www-authenticate.js';
 
 /** The authorization response as the application received it on its redirect URI. */
 export type AuthorizationCallback =
@@ -63,6 +66,19 @@ export interface ClientCredentialsOptions {
   issuer?: string;
 }
 
+/**
+ * The client presents an assertion (RFC 7523 JWT-bearer grant): a workload identity token (workload
+ * identity federation), or an enterprise ID-JAG (`idJagAssertion`).
+ */
+export interface JwtBearerOptions {
+  /** The assertion, or a function giving one for an authorization server and resource. */
+  assertion: string | ((target: AssertionTarget) => Promise<string>);
+  clientId: string;
+  /** With a secret the client authenticates with `client_secret_basic`; without, it is public. */
+  clientSecret?: string;
+  scope?: string;
+}
+
 export interface OAuthClientOptions extends OAuthHttpOptions {
   /** Registered redirect URI of the authorization code flow. */
   redirectUri?: string;
@@ -81,6 +97,14 @@ export interface OAuthClientOptions extends OAuthHttpOptions {
   client?: PreRegisteredClient | ((issuer: string) => PreRegisteredClient | undefined);
   /** Use the client credentials grant instead of the authorization code flow. */
   clientCredentials?: ClientCredentialsOptions;
+  /** Use the JWT-bearer grant (an assertion) instead of the authorization code flow. */
+  jwtBearer?: JwtBearerOptions;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): proofs on token requests and on every MCP request,
+   * server nonces honoured. `true` makes a key pair per `OAuthClient`; pass one to keep tokens
+   * usable across processes. Default false.
+   */
+  dpop?: boolean | { keyPair: webcrypto.CryptoKeyPair };
   /** Where tokens and registrations are kept. Default: a `MemoryTokenStore`. */
   store?: TokenStore;
   /** Ask for `offline_access` (a refresh token) when the authorization server offers it. Default true. */
@@ -110,10 +134,17 @@ export class OAuthClient implements HttpAuth {
   readonly #flights = new Map<string, Promise<unknown>>();
   readonly #used = new WeakMap<HttpAuthRequest, string | undefined>();
   #privateKey: Promise<webcrypto.CryptoKey> | undefined;
+  #prover: Promise<DpopProver> | undefined;
 
   constructor(options: OAuthClientOptions) {
-    if (!options.clientCredentials && !(options.redirectUri && options.onAuthorizationUrl)) {
-      throw new TypeError('OAuthClient needs redirectUri and onAuthorizationUrl, or clientCredentials');
+    if (
+      !options.clientCredentials &&
+      !options.jwtBearer &&
+      !(options.redirectUri && options.onAuthorizationUrl)
+    ) {
+      throw new TypeError(
+        'OAuthClient needs redirectUri and onAuthorizationUrl, clientCredentials or jwtBearer',
+      );
     }
     this.#options = options;
     this.#store = options.store ?? new MemoryTokenStore();
@@ -132,7 +163,13 @@ export class OAuthClient implements HttpAuth {
       tokens = await this.#flight(`refresh ${key}`, () => this.#renew(request.endpoint, key, seen));
     }
     this.#used.set(request, tokens?.access_token);
-    return tokens ? { authorization: `${tokens.token_type} ${tokens.access_token}` } : {};
+    if (!tokens) return {};
+    const headers: Record<string, string> = { authorization: `${tokens.token_type} ${tokens.access_token}` };
+    const prover = await this.#dpop();
+    if (tokens.token_type === 'DPoP' && prover) {
+      headers.dpop = await prover.proof(request.method, request.url, tokens.access_token);
+    }
+    return headers;
   }
 
   async refused(request: HttpAuthRequest, response: Response, attempt: number): Promise<boolean> {
@@ -144,6 +181,17 @@ export class OAuthClient implements HttpAuth {
         'ERR_UNAUTHORIZED',
         `The MCP server still answers ${response.status} after ${attempt} authorization attempts`,
       );
+    }
+    // RFC 9449 §9: the server wants a proof with its nonce; the credentials themselves are fine.
+    const prover = await this.#dpop();
+    if (
+      prover &&
+      parseWwwAuthenticate(response.headers.get('www-authenticate')).some(
+        (entry) => entry.params.error === 'use_dpop_nonce',
+      ) &&
+      prover.rememberNonce(request.url, response)
+    ) {
+      return true;
     }
     const key = this.#key(request.endpoint);
     const used = this.#used.get(request);
@@ -219,8 +267,8 @@ export class OAuthClient implements HttpAuth {
         if (tokens.refresh_token) {
           const context = await this.#context(server, tokens.resource, false);
           if (context) renewed = await refresh(context, tokens);
-        } else if (this.#options.clientCredentials) {
-          renewed = await this.#clientCredentialsGrant(server, tokens.resource, tokens.scope);
+        } else if (this.#options.clientCredentials || this.#options.jwtBearer) {
+          renewed = await this.#clientGrant(server, tokens.resource, tokens.scope);
         }
         await this.#store.save(key, renewed);
         return this.#remember(key, renewed);
@@ -272,9 +320,10 @@ export class OAuthClient implements HttpAuth {
       }
     }
     const scope = this.#selectScope(challenge, discovery, sameServer ? previous?.scope : undefined);
-    const tokens = this.#options.clientCredentials
-      ? await this.#clientCredentialsGrant(server, discovery.resource, scope)
-      : await this.#authorizationCode(server, discovery.resource, scope);
+    const tokens =
+      this.#options.clientCredentials || this.#options.jwtBearer
+        ? await this.#clientGrant(server, discovery.resource, scope)
+        : await this.#authorizationCode(server, discovery.resource, scope);
     await this.#store.save(key, tokens);
     this.#remember(key, tokens);
   }
@@ -293,6 +342,7 @@ export class OAuthClient implements HttpAuth {
     const scopes = union(held, wanted);
     if (
       !this.#options.clientCredentials &&
+      !this.#options.jwtBearer &&
       this.#options.offlineAccess !== false &&
       discovery.authorizationServer.scopes_supported?.includes('offline_access') &&
       !scopes.includes('offline_access')
@@ -321,6 +371,25 @@ export class OAuthClient implements HttpAuth {
       );
     }
     return exchangeCode(context, pending, callbackParameters(answer), scope);
+  }
+
+  /** The grants without a user: client credentials, or JWT-bearer with an assertion. */
+  async #clientGrant(server: AuthorizationServerMetadata, resource: string, scope: string | undefined) {
+    const bearer = this.#options.jwtBearer;
+    if (!bearer) return this.#clientCredentialsGrant(server, resource, scope);
+    const client: StoredClient = {
+      kind: 'client',
+      issuer: server.issuer,
+      client_id: bearer.clientId,
+      ...(bearer.clientSecret === undefined ? {} : { client_secret: bearer.clientSecret }),
+    };
+    const wanted = bearer.scope ?? scope;
+    const assertion =
+      typeof bearer.assertion === 'string'
+        ? bearer.assertion
+        : await bearer.assertion({ issuer: server.issuer, resource, ...(wanted ? { scope: wanted } : {}) });
+    const context = await this.#grantContext(server, client, resource, clientAuthentication(client, server));
+    return clientGrant(context, JWT_BEARER_GRANT, wanted, { assertion });
   }
 
   async #clientCredentialsGrant(
@@ -354,8 +423,8 @@ export class OAuthClient implements HttpAuth {
         server,
       );
     }
-    const context: GrantContext = { ...this.#options, server, client, authentication, resource };
-    return clientCredentials(context, credentials.scope ?? scope);
+    const context = await this.#grantContext(server, client, resource, authentication);
+    return clientGrant(context, 'client_credentials', credentials.scope ?? scope);
   }
 
   /** The grant context for a server: its client identity (registered if asked) and authentication. */
@@ -382,13 +451,35 @@ export class OAuthClient implements HttpAuth {
       registerIfMissing,
     );
     if (!client) return undefined;
+    return this.#grantContext(server, client, resource, clientAuthentication(client, server));
+  }
+
+  async #grantContext(
+    server: AuthorizationServerMetadata,
+    client: StoredClient,
+    resource: string,
+    authentication: ClientAuthentication,
+  ): Promise<GrantContext> {
+    const prover = await this.#dpop();
+    const { fetch, allowInsecureHttp, requestTimeoutMs } = this.#options;
     return {
-      ...this.#options,
+      ...(fetch ? { fetch } : {}),
+      ...(allowInsecureHttp === undefined ? {} : { allowInsecureHttp }),
+      ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+      ...(prover ? { dpopHandle: prover.handle } : {}),
       server,
       client,
-      authentication: clientAuthentication(client, server),
+      authentication,
       resource,
     };
+  }
+
+  #dpop(): Promise<DpopProver | undefined> {
+    const option = this.#options.dpop;
+    if (!option) return Promise.resolve(undefined);
+    this.#prover ??=
+      option === true ? DpopProver.generate() : Promise.resolve(new DpopProver(option.keyPair));
+    return this.#prover;
   }
 
   async #serverFor(issuer: string, endpoint: URL): Promise<AuthorizationServerMetadata> {

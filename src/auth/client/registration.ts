@@ -1,6 +1,6 @@
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { AuthorizationServerMetadata } from '../metadata/types.js';
-import { assertTransportSecurity, OAUTH_REQUEST_TIMEOUT_MS, type OAuthHttpOptions } from './http.js';
+import { type OAuthHttpOptions, oauthErrorOf, postToEndpoint } from './http.js';
 import { clientKey, type StoredClient, type TokenStore } from './token-store.js';
 
 /** A client registered out of band (RFC 6749 §2), optionally bound to one authorization server. */
@@ -102,30 +102,22 @@ async function register(
     );
   }
   const url = new URL(server.registration_endpoint);
-  assertTransportSecurity(url, options, 'ERR_OAUTH_REGISTRATION');
   const metadata = { ...options.clientMetadata };
   metadata.application_type ??= applicationType(metadata.redirect_uris ?? []);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: 'POST',
+  const { response, answer: body } = await postToEndpoint(
+    url,
+    {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(metadata),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.requestTimeoutMs ?? OAUTH_REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new ErlmcpError(
-      'ERR_OAUTH_REGISTRATION',
-      `Client registration at ${url.origin} failed: ${(error as Error).message}`,
-    );
-  }
-  const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    },
+    options,
+    'ERR_OAUTH_REGISTRATION',
+    'Client registration',
+  );
   if ((response.status !== 200 && response.status !== 201) || typeof body?.client_id !== 'string') {
-    const reason = typeof body?.error === 'string' ? `: ${body.error} ${body.error_description ?? ''}` : '';
     throw new ErlmcpError(
       'ERR_OAUTH_REGISTRATION',
-      `Client registration at ${url.origin} refused (HTTP ${response.status})${reason}`.trim(),
+      `Client registration at ${url.origin} refused (HTTP ${response.status})${oauthErrorOf(body)}`,
     );
   }
   return {
