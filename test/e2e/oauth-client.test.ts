@@ -135,9 +135,23 @@ describe('OAuth client against oidc-provider', () => {
       ]);
       expect(grants('refresh_token')).toBe(refreshes + 1);
       expect(prompts).toHaveLength(1);
+      // The session's GET stream went out authorized too.
+      expect(server.gets).toContain(200);
     } finally {
       await client.close();
     }
+  });
+
+  it('authorizes the 2024-11-05 HTTP+SSE fallback (stream and messages)', async () => {
+    const prompts: AuthorizationPrompt[] = [];
+    const client = await connect(oauth(prompts), 'legacy', server.sseUrl);
+    try {
+      expect(contentText(await client.callTool('whoami'))).toBe('hello');
+    } finally {
+      await client.close();
+    }
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]!.url.searchParams.get('resource')).toBe(server.sseUrl);
   });
 
   it('refreshes once for 50 concurrent calls with an expired token', async () => {

@@ -11,6 +11,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { insertWellKnown } from '../../src/auth/metadata/well-known.js';
 import { McpServer } from '../../src/server/mcp-server.js';
 import { nodeHandler } from '../../src/transports/http/adapters.js';
+import { createHttpSseHandler } from '../../src/transports/http/http-sse-2024.js';
 
 export interface BearerMcpServer {
   /** The MCP endpoint (and OAuth resource), with a path: `http://127.0.0.1:port/servers/one/mcp`. */
@@ -19,6 +20,10 @@ export interface BearerMcpServer {
   statuses: Record<number, number>;
   /** Every POST's JSON-RPC method and the session it carried, in order. */
   posts: { method: string; session: string | undefined; status: number }[];
+  /** The status of every GET (the 2025 session stream, the HTTP+SSE stream), in order. */
+  gets: number[];
+  /** The same server over the 2024-11-05 HTTP+SSE transport only (its own resource). */
+  sseUrl: string;
   /** Makes the next `count` authenticated requests fail with 401 (a revoked token). */
   revokeNext(count: number): void;
   close(): Promise<void>;
@@ -40,34 +45,42 @@ export async function startBearerMcpServer(options: BearerMcpServerOptions): Pro
   mcp.tool('whoami', { description: 'Says hello', handler: () => 'hello' });
   mcp.tool('admin_tool', { description: 'Needs mcp:admin', handler: () => 'admin done' });
   const handler = nodeHandler(mcp);
+  const sse = createHttpSseHandler(mcp, '/servers/one/messages');
   const jwks = createRemoteJWKSet(new URL(options.jwksUri));
   const statuses: Record<number, number> = {};
   const posts: BearerMcpServer['posts'] = [];
+  const gets: number[] = [];
   let revocations = 0;
   const sockets = new Set<Socket>();
 
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', url).pathname;
-    if (req.method === 'GET' && path === prmUrl.pathname) {
+    const documented = [url, sseUrl].find((resource) => metadataUrlOf(resource).pathname === path);
+    if (req.method === 'GET' && documented) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          resource: url,
+          resource: documented,
           authorization_servers: [options.issuer],
           scopes_supported: [baseScope],
         }),
       );
       return;
     }
-    if (path !== endpoint.pathname) {
+    const legacy = path === '/servers/one/sse' || path === '/servers/one/messages';
+    if (path !== endpoint.pathname && !legacy) {
       res.writeHead(404).end();
       return;
     }
-    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const resource = legacy ? sseUrl : url;
+    const prmUrl = metadataUrlOf(resource);
+    // The HTTP+SSE message endpoint reads its own body (its scopes are not checked here).
+    const body = req.method === 'POST' && path !== '/servers/one/messages' ? await readJson(req) : undefined;
     const method = typeof body?.method === 'string' ? body.method : '';
     const answer = (status: number) => {
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (req.method === 'POST') posts.push({ method, session: header(req, 'mcp-session-id'), status });
+      if (req.method === 'GET') gets.push(status);
     };
     const challenge = (status: 401 | 403, scope: string, error?: string) => {
       answer(status);
@@ -84,7 +97,7 @@ export async function startBearerMcpServer(options: BearerMcpServerOptions): Pro
     try {
       const { payload } = await jwtVerify(authorization.slice(7), jwks, {
         issuer: options.issuer,
-        audience: url,
+        audience: resource,
       });
       scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
     } catch {
@@ -98,6 +111,15 @@ export async function startBearerMcpServer(options: BearerMcpServerOptions): Pro
     const needed = [baseScope, ...(method === 'tools/call' ? [toolScopes[String(params?.name)] ?? ''] : [])];
     const missing = needed.filter((scope) => scope && !scopes.includes(scope));
     if (missing.length > 0) return challenge(403, missing.join(' '), 'insufficient_scope');
+    if (path === '/servers/one/messages') {
+      answer(200);
+      return sse.message(req, res);
+    }
+    if (legacy) {
+      if (req.method !== 'GET') return void res.writeHead(405).end();
+      answer(200);
+      return sse.stream(req, res);
+    }
     answer(200);
     await handler(req, res, body);
   });
@@ -108,22 +130,27 @@ export async function startBearerMcpServer(options: BearerMcpServerOptions): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/servers/one/mcp`;
+  const sseUrl = `http://127.0.0.1:${port}/servers/one/sse`;
   const endpoint = new URL(url);
-  const prmUrl = insertWellKnown(url, 'oauth-protected-resource');
   return {
     url,
+    sseUrl,
     statuses,
     posts,
+    gets,
     revokeNext(count) {
       revocations += count;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
       await handler.close();
+      await sse.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+const metadataUrlOf = (resource: string) => insertWellKnown(resource, 'oauth-protected-resource');
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
