@@ -24,6 +24,9 @@ const client = new Client(
           scenario.startsWith('auth/') && process.env.MCP_CONFORMANCE_PROTOCOL_VERSION
           ? ({ pin: process.env.MCP_CONFORMANCE_PROTOCOL_VERSION } as VersionNegotiation)
           : 'auto',
+    // The suite may run dozens of clients at once on a small machine: a slow answer to the era probe
+    // is not a missing one.
+    probeTimeoutMs: 20_000,
     // Accept every elicitation with no content: the client fills in the schema defaults (SEP-1034).
     elicitation: async () => ({ action: 'accept', content: {} }),
     sampling: async () => ({
