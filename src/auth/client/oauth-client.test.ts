@@ -102,6 +102,52 @@ describe('OAuthClient refusals', () => {
   });
 });
 
+describe('OAuthClient answers', () => {
+  it('leaves a challenge of another scheme alone', async () => {
+    const auth = new OAuthClient({
+      clientCredentials: { clientId: 'c', clientSecret: 's' },
+      fetch: stubFetch({}),
+    });
+    const basic = new Response(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } });
+    await expect(auth.refused(request, basic, 0)).resolves.toBe(false);
+    const forbidden = new Response(null, {
+      status: 403,
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
+    await expect(auth.refused(request, forbidden, 0)).resolves.toBe(false);
+  });
+
+  it('names the server refusal of a code exchange, never the code or verifier', async () => {
+    const asked: string[] = [];
+    const documents = {
+      'https://mcp.test/.well-known/oauth-protected-resource/mcp': prm,
+      'https://as.test/.well-known/oauth-authorization-server': {
+        ...asMetadata,
+        code_challenge_methods_supported: ['S256'],
+      },
+    };
+    const stub = stubFetch(documents, asked);
+    const auth = new OAuthClient({
+      redirectUri: 'http://127.0.0.1:9/cb',
+      client: { client_id: 'pre' },
+      onAuthorizationUrl: async ({ url }) => ({
+        code: 'secret-code-123',
+        state: url.searchParams.get('state')!,
+      }),
+      fetch: (async (input: string | URL | Request, init?: RequestInit) =>
+        String(input) === 'https://as.test/token'
+          ? Response.json({ error: 'invalid_grant', error_description: 'code expired' }, { status: 400 })
+          : stub(input, init)) as typeof fetch,
+    });
+    const error = await auth.refused(request, challenge(), 0).catch((caught: Error) => caught);
+    expect(error).toMatchObject({
+      code: 'ERR_OAUTH_TOKEN',
+      message: expect.stringContaining('invalid_grant (code expired)'),
+    });
+    expect(String((error as Error).message)).not.toContain('secret-code-123');
+  });
+});
+
 describe('FileTokenStore', () => {
   const dir = mkdtempSync(join(tmpdir(), 'erlmcp-token-store-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

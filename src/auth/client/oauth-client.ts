@@ -173,9 +173,12 @@ export class OAuthClient implements HttpAuth {
   }
 
   async refused(request: HttpAuthRequest, response: Response, attempt: number): Promise<boolean> {
-    const challenge = bearerChallenge(response.headers.get('www-authenticate'));
+    const header = response.headers.get('www-authenticate');
+    const challenge = bearerChallenge(header);
     if (response.status === 403 && challenge?.error !== 'insufficient_scope') return false;
     if (response.status !== 401 && response.status !== 403) return false;
+    // A challenge of another scheme only (Basic, Negotiate…) is not for OAuth; none at all may be a 2025-03-26 server.
+    if (header && !challenge) return false;
     if (attempt >= (this.#options.maxAttempts ?? 3)) {
       throw new ErlmcpError(
         'ERR_UNAUTHORIZED',
@@ -186,9 +189,7 @@ export class OAuthClient implements HttpAuth {
     const prover = await this.#dpop();
     if (
       prover &&
-      parseWwwAuthenticate(response.headers.get('www-authenticate')).some(
-        (entry) => entry.params.error === 'use_dpop_nonce',
-      ) &&
+      parseWwwAuthenticate(header).some((entry) => entry.params.error === 'use_dpop_nonce') &&
       prover.rememberNonce(request.url, response)
     ) {
       return true;
