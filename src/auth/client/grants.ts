@@ -265,7 +265,9 @@ async function tokenCall(
     resource: context.resource,
     access_token: answer.access_token,
     token_type: answer.token_type === 'dpop' ? 'DPoP' : 'Bearer',
-    ...(typeof answer.expires_in === 'number' ? { expires_at: Date.now() + answer.expires_in * 1000 } : {}),
+    ...(typeof answer.expires_in === 'number'
+      ? { expires_at: Date.now() + answer.expires_in * 1000, issued_at: Date.now() }
+      : {}),
     ...(answer.refresh_token ? { refresh_token: answer.refresh_token } : {}),
     ...(scope ? { scope } : {}),
   };

@@ -232,10 +232,10 @@ export class OAuthClient implements HttpAuth {
   }
 
   #expiring(tokens: StoredTokens): boolean {
-    return (
-      tokens.expires_at !== undefined &&
-      tokens.expires_at - (this.#options.expirySkewMs ?? 30_000) <= Date.now()
-    );
+    if (tokens.expires_at === undefined) return false;
+    let skew = this.#options.expirySkewMs ?? 30_000;
+    if (tokens.issued_at !== undefined) skew = Math.min(skew, (tokens.expires_at - tokens.issued_at) / 2);
+    return tokens.expires_at - skew <= Date.now();
   }
 
   /** One run of `task` per key at a time: concurrent callers share its result. */

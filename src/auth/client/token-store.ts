@@ -16,6 +16,8 @@ export interface StoredTokens {
   token_type: string;
   /** When the access token expires (epoch ms); absent when the server did not say. */
   expires_at?: number;
+  /** When it was issued (epoch ms): a short-lived token is refreshed at half its life, not earlier. */
+  issued_at?: number;
   refresh_token?: string;
   /** The scopes granted (the ones requested when the server did not say). */
   scope?: string;
