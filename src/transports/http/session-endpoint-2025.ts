@@ -354,7 +354,7 @@ export function createSessionEndpoint(
     }
     const stream = new SseStream(session.nextStreamId(), {
       ...streamLimits,
-      resumable: { store, sessionId: session.id },
+      resumable: session.resumableIn(store),
     });
     session.standalone = stream;
     stream.open(res);
