@@ -47,6 +47,14 @@ export function sendError(
   sendJson(res, status, { jsonrpc: '2.0', id, error }, headers);
 }
 
+/** Why a POST body that is not declared `application/json` is refused (415). */
+export const NOT_JSON_CONTENT = 'Unsupported Media Type: Content-Type must be application/json';
+
+/** 415 for a POST whose `Content-Type` is not JSON: the same answer on every endpoint that reads bodies. */
+export function sendNotJson(res: ServerResponse): void {
+  sendError(res, 415, ErrorCode.InvalidRequest, NOT_JSON_CONTENT);
+}
+
 /**
  * A runtime refusal (shed, draining, rate or count limit): its own status, `Retry-After`, and while
  * draining `Connection: close` so the client's next request opens a connection to another node.

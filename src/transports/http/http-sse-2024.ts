@@ -10,9 +10,10 @@ import type { McpServer } from '../../server/mcp-server.js';
 import { clientAddressOf } from '../client-address.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import { hostOriginGuard } from '../host-policy.js';
-import { sendError, sendRefusal } from './http-responses.js';
+import { sendError, sendNotJson, sendRefusal } from './http-responses.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';
+import { isJsonContentType } from './request-headers.js';
 import { SSE_HEADERS } from './sse-stream.js';
 
 /**
@@ -111,6 +112,10 @@ export function createHttpSseHandler(
       const transport = id ? streams.get(id) : undefined;
       if (!transport) {
         sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown or missing sessionId');
+        return;
+      }
+      if (!isJsonContentType(req.headers['content-type'])) {
+        sendNotJson(res);
         return;
       }
       receiveJson(

@@ -311,8 +311,17 @@ export function createSessionEndpoint(
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
       const replay = store.replay(session.id, lastEventId);
+      // Not 404: the spec keeps 404 for a session that is gone, and a client that gets it MUST start a
+      // new session; an expired event id would cost a live session. 400 (as the SDK v1 server answers an
+      // id its store cannot place) says only that this stream cannot be resumed, and why.
       if (!replay) {
-        sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown Last-Event-ID for this session');
+        sendError(
+          res,
+          400,
+          ErrorCode.InvalidRequest,
+          'Bad Request: Last-Event-ID names no event of this session that can still be replayed ' +
+            '(expired, evicted or unknown); the session itself is still open',
+        );
         return;
       }
       const live =
@@ -345,7 +354,7 @@ export function createSessionEndpoint(
     }
     const stream = new SseStream(session.nextStreamId(), {
       ...streamLimits,
-      resumable: { store, sessionId: session.id },
+      resumable: session.resumableIn(store),
     });
     session.standalone = stream;
     stream.open(res);

@@ -14,7 +14,7 @@ import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
 import { clientAddressOf } from '../client-address.js';
 import { hostOriginGuard } from '../host-policy.js';
-import { sendError, sendRefusal } from './http-responses.js';
+import { sendError, sendNotJson, sendRefusal } from './http-responses.js';
 import { lastVerdict } from './last-verdict.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
@@ -135,12 +135,7 @@ export function createStreamableHttpHandler(
       return;
     }
     if (!jsonContent(req.headers['content-type'])) {
-      sendError(
-        res,
-        415,
-        ErrorCode.InvalidRequest,
-        'Unsupported Media Type: Content-Type must be application/json',
-      );
+      sendNotJson(res);
       return;
     }
     receiveJson(req, maxBodyBytes, (refusal, value) => {
