@@ -17,6 +17,7 @@ import { createStreamableHttpHandler, type HttpHandler } from '../transports/htt
 import { listen } from '../transports/listener.js';
 import { createHttpServer } from '../transports/receive-timeouts.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';
+import { ADMIN_SCOPE, requireAdmin, serveResourceMetadata } from './auth-routes.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**
@@ -47,6 +48,12 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * `path` (default `/observer`). Off by default: it shows who calls what.
    */
   observer?: ObserverOptions | boolean;
+  /**
+   * With `auth`: who may read `/metrics` and the observer. Default `{ scopes: ['erlmcp:admin'] }` (a
+   * valid token holding them); `'open'` leaves them to the Host/Origin check alone (a scraper on a
+   * private network). Without `auth` they are open.
+   */
+  adminAccess?: 'open' | { scopes: readonly string[] };
   /** Serve https; with `clientCa`, clients must present a certificate (its identity is the principal). */
   tls?: TlsOptions;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
@@ -109,6 +116,9 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   // The endpoint and the 2024-11-05 endpoints check Host/Origin themselves (they also serve outside
   // serveHttp); every other route here but the health probes, which reveal nothing, checks it now.
   const refusedHostOrOrigin = hostOriginGuard(options);
+  const auth = options.auth;
+  const adminAccess = options.adminAccess ?? { scopes: [ADMIN_SCOPE] };
+  const adminScopes = auth && adminAccess !== 'open' ? adminAccess.scopes : undefined;
   const requestListener: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -134,13 +144,23 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       void httpSseHandler.message(req, res);
       return;
     }
-    if (observer && pathname?.startsWith(observer.path) && observer.handle(req, res)) return;
+    if (auth && serveResourceMetadata(auth, req, res, pathname)) return;
+    if (observer && pathname?.startsWith(observer.path)) {
+      if (adminScopes)
+        requireAdmin(auth!, adminScopes, req, res, () => observer.handle(req, res) || notFound(res));
+      else if (!observer.handle(req, res)) notFound(res);
+      return;
+    }
     if (metrics && req.method === 'GET' && pathname === metricsPath) {
-      sendMetrics(res, metrics, mcp, options.renderMetrics);
+      if (adminScopes)
+        requireAdmin(auth!, adminScopes, req, res, () =>
+          sendMetrics(res, metrics, mcp, options.renderMetrics),
+        );
+      else sendMetrics(res, metrics, mcp, options.renderMetrics);
       return;
     }
     if (pathname !== path) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      notFound(res);
       return;
     }
     // Never rejects: failures inside are answered with 500 by the handler itself.
@@ -153,8 +173,11 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     port: options.port ?? 3000,
     tls,
   });
+  const url = `${listener.origin(tls ? 'https' : 'http')}${path}`;
+  // A resource left out is the URL served here (known only now, with port 0).
+  if (auth && !auth.hasResource) auth.bindResource(url);
   const handle: HttpServerHandle = {
-    url: `${listener.origin(tls ? 'https' : 'http')}${path}`,
+    url,
     server,
     handler,
     requestListener,
@@ -178,6 +201,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     },
   };
   return handle;
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
 }
 
 function sendMetrics(

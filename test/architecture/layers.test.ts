@@ -13,6 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['admission'],
   ['server'],
   ['client'],
+  ['auth'],
   ['transports'],
   ['observability'],
   ['serve'],

@@ -16,6 +16,7 @@ const SUBPATHS = [
   'tracing',
   'logging',
   'observer',
+  'auth',
 ];
 const ENTRIES: Record<string, string> = {
   erlmcp: 'src/index.ts',

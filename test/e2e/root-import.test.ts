@@ -43,11 +43,11 @@ export async function resolve(specifier, context, next) {
   return [...names].sort();
 }
 
-const OPTIONAL = ['ws', 'prom-client', 'pino', '@opentelemetry/api'];
+const OPTIONAL = ['ws', 'prom-client', 'pino', '@opentelemetry/api', 'jose'];
 const url = (file: string) => JSON.stringify(pathToFileURL(join(dist, file)).href);
 
 describe('what importing erlmcp loads', () => {
-  it('a stdio server (root + erlmcp/stdio) loads none of ws, prom-client, pino, @opentelemetry/api', () => {
+  it('a stdio server (root + erlmcp/stdio) loads none of ws, prom-client, pino, @opentelemetry/api, jose', () => {
     const loaded = packagesLoadedBy(
       `import { McpServer } from ${url('index.js')};\nimport { StdioServerTransport } from ${url('exports/stdio.js')};\nif (!McpServer || !StdioServerTransport) process.exit(1);\n`,
     );
@@ -59,6 +59,9 @@ describe('what importing erlmcp loads', () => {
     expect(packagesLoadedBy(`import ${url('exports/metrics.js')};\n`)).toContain('prom-client');
     expect(packagesLoadedBy(`import ${url('exports/logging.js')};\n`)).toContain('pino');
     expect(packagesLoadedBy(`import ${url('exports/tracing.js')};\n`)).toContain('@opentelemetry/api');
+    expect(packagesLoadedBy(`import ${url('exports/auth.js')};\n`)).toContain('jose');
+    // An HTTP server without auth configured does not load the JWT library either.
+    expect(packagesLoadedBy(`import ${url('exports/http.js')};\n`)).not.toContain('jose');
   });
 
   it('the root exports the protocol API only: no transports, observability or internals', async () => {

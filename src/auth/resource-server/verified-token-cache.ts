@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { AuthInfo } from '../../core/auth-info.js';
+
+/**
+ * Tokens already verified, keyed by a SHA-256 of the token (the raw token is never a key), kept
+ * until they expire: a repeat request costs one hash and one map lookup instead of a signature
+ * check. Bounded: past `maxEntries` the oldest entry goes.
+ */
+export class VerifiedTokenCache {
+  readonly #entries = new Map<string, { info: AuthInfo; until: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    /** Longest a token stays trusted without a new check, even if it expires later (revocation). */
+    private readonly maxAgeMs: number,
+  ) {}
+
+  key(token: string): string {
+    return createHash('sha256').update(token).digest('base64url');
+  }
+
+  get(key: string, now: number): AuthInfo | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until > now) return entry.info;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  put(key: string, info: AuthInfo, now: number): void {
+    const expires = info.expiresAt === undefined ? Number.POSITIVE_INFINITY : info.expiresAt * 1000;
+    const until = Math.min(expires, now + this.maxAgeMs);
+    if (until <= now) return;
+    if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, { info, until });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
