@@ -28,6 +28,8 @@ export interface BearerAuthOptions {
   resourceDocumentation?: string;
   /** Put the raw token in `ctx.auth.token`. Default false: a handler cannot pass the caller's token on. */
   exposeToken?: boolean;
+  /** Told of every refused token, with the detail the client is not shown (never the token itself). */
+  onTokenError?: (error: InvalidTokenError) => void;
   /** Verified tokens remembered (by hash). Default 10 000. */
   cacheMaxEntries?: number;
   /** Longest a verified token is trusted before it is checked again. Default 5 min. */
@@ -207,8 +209,15 @@ export class BearerAuth {
       return info;
     } catch (error) {
       // An unreachable issuer is a token that cannot be verified now: 401, never 500.
-      const reason = error instanceof InvalidTokenError ? error.message : 'The token could not be verified';
-      return this.#refuse(401, 'invalid_token', reason);
+      const invalid =
+        error instanceof InvalidTokenError
+          ? error
+          : new InvalidTokenError(
+              'The token cannot be verified now',
+              String((error as Error)?.message ?? error),
+            );
+      this.options.onTokenError?.(invalid);
+      return this.#refuse(401, 'invalid_token', invalid.message);
     }
   }
 

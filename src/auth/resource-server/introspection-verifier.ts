@@ -57,11 +57,19 @@ export function introspectionVerifier(options: IntrospectionVerifierOptions): To
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (!response.ok) throw new InvalidTokenError(`Introspection answered HTTP ${response.status}`);
+      if (!response.ok) {
+        throw new InvalidTokenError(
+          'The token cannot be verified now: introspection failed',
+          `Introspection answered HTTP ${response.status}`,
+        );
+      }
       answer = (await response.json()) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
-      throw new InvalidTokenError(`The token could not be introspected: ${(error as Error).message}`);
+      throw new InvalidTokenError(
+        'The token cannot be verified now: introspection failed',
+        (error as Error).message,
+      );
     }
     if (answer.active !== true) throw new InvalidTokenError('The token is not active');
     if (typeof answer.iss === 'string' && answer.iss !== options.issuer) {

@@ -53,5 +53,8 @@ export async function fetchIssuerMetadata(
       failures.push(`${url.href}: ${(error as Error).message}`);
     }
   }
-  throw new InvalidTokenError(`No usable metadata for issuer ${issuer} (${failures.join('; ')})`);
+  throw new InvalidTokenError(
+    'The token cannot be verified now: the authorization server is unreachable',
+    `No usable metadata for issuer ${issuer} (${failures.join('; ')})`,
+  );
 }

@@ -7,6 +7,14 @@ import type { AuthInfo } from '../../core/auth-info.js';
  */
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
+
+  constructor(
+    message: string,
+    /** What went wrong in detail (URLs, causes), for diagnostics only: the client sees `message`. */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** What every verifier that talks to the authorization server is told. */
