@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { AuthInfo } from '../../core/auth-info.js';
+
+// Node >= 20.12 / 21.7 hashes in one call (about twice as fast as a Hash object); older has only the object.
+const oneShotHash = (
+  crypto as unknown as { hash?: (algorithm: string, data: string, output: 'binary') => string }
+).hash;
 
 /**
  * Tokens already verified, keyed by a SHA-256 of the token (the raw token is never a key), kept
@@ -15,8 +20,11 @@ export class VerifiedTokenCache {
     private readonly maxAgeMs: number,
   ) {}
 
+  /** The cache key of a token: its SHA-256, as a binary string (cheaper than base64 and just as unique). */
   key(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    return oneShotHash
+      ? oneShotHash('sha256', token, 'binary')
+      : crypto.createHash('sha256').update(token).digest('binary');
   }
 
   get(key: string, now: number): AuthInfo | undefined {
