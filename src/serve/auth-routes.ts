@@ -5,9 +5,16 @@ import { sendAuthRefusal } from '../transports/http/http-responses.js';
 /** Default scope of the admin routes (`/metrics`, the observer) of a server that checks tokens. */
 export const ADMIN_SCOPE = 'erlmcp:admin';
 
+/** Whether `pathname` is where the RFC 9728 metadata is served (path-inserted or root). */
+export function isResourceMetadataPath(auth: BearerAuth, pathname: string): boolean {
+  const { pathInserted, root } = auth.metadataPaths;
+  return pathname === pathInserted || pathname === root;
+}
+
 /**
  * Serves the RFC 9728 metadata at its path-inserted and root well-known paths; true when it answered.
- * Open to any origin (browser-based clients read it before they have a token).
+ * Open to any origin (browser-based clients read it before they have a token; the caller checks
+ * only Host), with the `MCP-Protocol-Version` header the official SDK sends allowed in preflights.
  */
 export function serveResourceMetadata(
   auth: BearerAuth,
@@ -15,10 +22,16 @@ export function serveResourceMetadata(
   res: ServerResponse,
   pathname: string,
 ) {
-  const { pathInserted, root } = auth.metadataPaths;
-  if (pathname !== pathInserted && pathname !== root) return false;
+  if (!isResourceMetadataPath(auth, pathname)) return false;
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET' }).end();
+    res
+      .writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET',
+        'access-control-allow-headers': 'MCP-Protocol-Version',
+        'access-control-max-age': '86400',
+      })
+      .end();
     return true;
   }
   if (req.method !== 'GET') {

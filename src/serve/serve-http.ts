@@ -17,7 +17,7 @@ import { createStreamableHttpHandler, type HttpHandler } from '../transports/htt
 import { listen } from '../transports/listener.js';
 import { createHttpServer } from '../transports/receive-timeouts.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';
-import { ADMIN_SCOPE, requireAdmin, serveResourceMetadata } from './auth-routes.js';
+import { ADMIN_SCOPE, isResourceMetadataPath, requireAdmin, serveResourceMetadata } from './auth-routes.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**
@@ -130,7 +130,9 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       return;
     }
     if (pathname !== path && pathname !== httpSsePaths?.ssePath && pathname !== httpSsePaths?.messagesPath) {
-      const forbidden = refusedHostOrOrigin(req.headers);
+      // The resource metadata is public and CORS-open: a page on any origin may read it (Host is checked).
+      const publicRoute = auth !== undefined && isResourceMetadataPath(auth, pathname);
+      const forbidden = refusedHostOrOrigin(publicRoute ? { host: req.headers.host } : req.headers);
       if (forbidden) {
         res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end(forbidden);
         return;

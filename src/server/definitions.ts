@@ -78,7 +78,7 @@ export interface ResourceTemplateConfig extends Omit<ResourceTemplateMetadata, '
   name?: string;
   ttlMs?: number;
   cacheScope?: 'public' | 'private';
-  /** OAuth scopes needed to read or subscribe to a resource of this template. */
+  /** OAuth scopes needed to read or subscribe to a resource of this template, or complete its variables. */
   scopes?: readonly string[];
   /** Lists concrete resources of this template for `resources/list` (optional). */
   list?(ctx: RequestContext): ResourceMetadata[] | Promise<ResourceMetadata[]>;
@@ -113,7 +113,7 @@ export interface PromptConfig<Args = Record<string, string>> {
   argsSchema?: SchemaInput;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
-  /** OAuth scopes needed to get this prompt. */
+  /** OAuth scopes needed to get this prompt or complete its arguments. */
   scopes?: readonly string[];
   /** Completion of prompt arguments, by argument name. */
   complete?: Record<string, CompletionCallback>;

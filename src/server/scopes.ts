@@ -1,4 +1,5 @@
 import { McpError } from '../jsonrpc/errors.js';
+import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ServerCore } from './core.js';
 
@@ -8,7 +9,7 @@ const NONE: readonly string[] = [];
 
 /**
  * The OAuth scopes one request needs: the method's own (`methodScopes`) and those of the tool,
- * resource (or template) or prompt it names. Decided from the method and its params alone, before
+ * resource (or template) or prompt it names (or listens to, or completes the arguments of). Decided from the method and its params alone, before
  * any handler runs, so HTTP can answer 403 with every needed scope in one challenge.
  */
 export function requiredScopes(
@@ -35,14 +36,39 @@ function targetScopes(core: ServerCore, method: string, params: Record<string, u
       return typeof params.name === 'string' ? registry.prompts.get(params.name)?.config.scopes : undefined;
     case 'resources/read':
     case 'resources/subscribe':
-    case 'resources/unsubscribe': {
-      if (typeof params.uri !== 'string') return undefined;
-      const resource = registry.resources.get(params.uri);
-      return resource ? resource.config.scopes : registry.matchTemplate(params.uri)?.entry.config.scopes;
+    case 'resources/unsubscribe':
+      return typeof params.uri === 'string' ? resourceScopes(core, params.uri) : undefined;
+    // The 2026 subscribe: a listen for resources' updates needs what subscribing to each would.
+    case 'subscriptions/listen': {
+      const uris = isPlainRecord(params.notifications)
+        ? params.notifications.resourceSubscriptions
+        : undefined;
+      if (!Array.isArray(uris)) return undefined;
+      const scopes = new Set<string>();
+      for (const uri of uris)
+        if (typeof uri === 'string') for (const scope of resourceScopes(core, uri) ?? NONE) scopes.add(scope);
+      return [...scopes];
+    }
+    // Completions of a prompt's or template's arguments come from it: they need its scopes.
+    case 'completion/complete': {
+      const ref = params.ref;
+      if (!isPlainRecord(ref)) return undefined;
+      if (ref.type === 'ref/prompt' && typeof ref.name === 'string')
+        return registry.prompts.get(ref.name)?.config.scopes;
+      if (ref.type === 'ref/resource' && typeof ref.uri === 'string')
+        return (
+          registry.templates.get(ref.uri)?.config.scopes ?? registry.resources.get(ref.uri)?.config.scopes
+        );
+      return undefined;
     }
     default:
       return undefined;
   }
+}
+
+function resourceScopes(core: ServerCore, uri: string): readonly string[] | undefined {
+  const resource = core.registry.resources.get(uri);
+  return resource ? resource.config.scopes : core.registry.matchTemplate(uri)?.entry.config.scopes;
 }
 
 /** The needed scopes `granted` lacks (empty when it holds them all). */

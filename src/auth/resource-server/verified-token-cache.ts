@@ -39,7 +39,8 @@ export class VerifiedTokenCache {
     const expires = info.expiresAt === undefined ? Number.POSITIVE_INFINITY : info.expiresAt * 1000;
     const until = Math.min(expires, now + this.maxAgeMs);
     if (until <= now) return;
-    if (this.#entries.size >= this.maxEntries) {
+    // A renewed entry replaces itself (and moves to the end); only a new one makes room.
+    if (this.#entries.delete(key) === false && this.#entries.size >= this.maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
