@@ -1,25 +1,20 @@
 import type { BearerAuth } from '../auth/resource-server/bearer-auth.js';
-import { ConfigError, type ServeConfig } from './config/load-config.js';
+import type { ServeConfig } from './config/load-config.js';
 
 /**
  * The resource server `erlmcp serve` puts in front of an HTTP or WebSocket endpoint when `auth` is
  * configured. The auth entry (and with it jose) is imported only then, so a server without auth never
- * loads them. The resource defaults to the URL served; with port 0 it cannot be known in advance, so
- * the audience must then be given.
+ * loads them.
  */
 export async function serveAuth(config: ServeConfig): Promise<BearerAuth | undefined> {
   const auth = config.auth;
   if (!auth) return undefined;
   const { bearerAuth, introspectionVerifier, jwtVerifier } = await import('../exports/auth.js');
-  const scheme = config.transport === 'ws' ? (config.tls ? 'wss' : 'ws') : config.tls ? 'https' : 'http';
-  const resource =
-    auth.resource ??
-    (config.port === 0 ? undefined : `${scheme}://${hostForUrl(config.host)}:${config.port}${config.path}`);
-  const audience = auth.audience ?? resource;
-  if (audience === undefined) {
-    throw new ConfigError('Invalid configuration: auth.audience (or auth.resource) is required with port 0');
-  }
-  const issuer = { issuer: auth.issuer, audience };
+  // Left out, the resource is the URL served (bound once listening, port 0 included) and the
+  // audience is that resource.
+  const resource = auth.resource;
+  const audience = auth.audience;
+  const issuer = { issuer: auth.issuer, ...(audience ? { audience } : {}) };
   const verifier = auth.introspection
     ? introspectionVerifier({
         ...issuer,
@@ -43,8 +38,4 @@ export async function serveAuth(config: ServeConfig): Promise<BearerAuth | undef
         `erlmcp: token refused: ${error.message}${error.detail ? ` (${error.detail})` : ''}\n`,
       ),
   });
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

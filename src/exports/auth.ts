@@ -23,5 +23,6 @@ export {
   InvalidTokenError,
   type IssuerOptions,
   type TokenVerifier,
+  type VerifyContext,
 } from '../auth/resource-server/token-verifier.js';
 export type { AuthInfo } from '../core/auth-info.js';

@@ -2,6 +2,7 @@ import type { RequestListener, Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 import type { Supervisor } from '../admission/supervisor.js';
+import { isResourceMetadataPath, serveResourceMetadata } from '../auth/resource-server/metadata-route.js';
 import { createMetrics, type Metrics } from '../observability/metrics/index.js';
 import {
   createObserver,
@@ -17,7 +18,7 @@ import { createStreamableHttpHandler, type HttpHandler } from '../transports/htt
 import { listen } from '../transports/listener.js';
 import { createHttpServer } from '../transports/receive-timeouts.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';
-import { ADMIN_SCOPE, isResourceMetadataPath, requireAdmin, serveResourceMetadata } from './auth-routes.js';
+import { ADMIN_SCOPE, requireAdmin } from './auth-routes.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**

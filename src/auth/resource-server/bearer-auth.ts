@@ -205,7 +205,7 @@ export class BearerAuth {
 
   async #verify(token: string, key: string): Promise<AuthInfo | AuthRefusal> {
     try {
-      const info = await this.#verifier(token);
+      const info = await this.#verifier(token, { resource: this.resource });
       this.#cache.put(key, info, Date.now());
       return info;
     } catch (error) {
@@ -250,7 +250,9 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuth {
  * trimmed), or undefined for another scheme: a string scan, no regex, on every request.
  */
 function bearerToken(authorization: string): string | undefined {
-  if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  if (authorization.length < 6 || authorization.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  // `Bearerfoo` is another scheme; `Bearer` with nothing after it is a malformed Bearer ('').
+  if (authorization.length > 6 && authorization.charCodeAt(6) !== 32) return undefined;
   return authorization.slice(7).trim();
 }
 

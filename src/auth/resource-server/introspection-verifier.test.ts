@@ -82,7 +82,10 @@ describe('introspectionVerifier (RFC 7662) against the local issuer', () => {
 
   it('authenticates itself with HTTP Basic; wrong credentials are an InvalidTokenError', async () => {
     const token = issuer.opaque({ sub: 'alice', aud: AUD });
-    await expect(verifier({ clientSecret: 'wrong' })(token)).rejects.toThrow(/HTTP 401/);
+    await expect(verifier({ clientSecret: 'wrong' })(token)).rejects.toMatchObject({
+      name: 'InvalidTokenError',
+      detail: expect.stringMatching(/HTTP 401/),
+    });
     await expect(verifier({ clientId: 'nobody' })(token)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 

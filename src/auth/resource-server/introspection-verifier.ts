@@ -1,10 +1,12 @@
 import type { AuthInfo } from '../../core/auth-info.js';
 import { fetchIssuerMetadata } from './issuer-metadata.js';
 import {
+  audiencesOf,
   authInfoFromClaims,
   InvalidTokenError,
   type IssuerOptions,
   type TokenVerifier,
+  type VerifyContext,
 } from './token-verifier.js';
 
 export interface IntrospectionVerifierOptions extends IssuerOptions {
@@ -25,7 +27,6 @@ export interface IntrospectionVerifierOptions extends IssuerOptions {
 export function introspectionVerifier(options: IntrospectionVerifierOptions): TokenVerifier {
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.fetchTimeoutMs ?? 5_000;
-  const audiences = typeof options.audience === 'string' ? [options.audience] : options.audience;
   const credentials = Buffer.from(
     `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
   ).toString('base64');
@@ -44,7 +45,8 @@ export function introspectionVerifier(options: IntrospectionVerifierOptions): To
     });
     return endpoint;
   };
-  return async (token: string): Promise<AuthInfo> => {
+  return async (token: string, context?: VerifyContext): Promise<AuthInfo> => {
+    const audiences = audiencesOf(options.audience, context);
     let answer: Record<string, unknown>;
     try {
       const response = await fetchImpl(await endpointUrl(), {

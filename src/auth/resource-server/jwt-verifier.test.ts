@@ -40,9 +40,11 @@ describe('jwtVerifier: discovery', () => {
 
   it('refuses metadata that names another issuer (RFC 8414 §3.3)', async () => {
     const issuer = await start({ announcedIssuer: 'https://evil.example.com' });
-    await expect(verifierFor(issuer)(await issuer.mint(claims()))).rejects.toThrow(
-      /No usable metadata.*evil\.example\.com/,
-    );
+    // The client is told only that the token cannot be verified; the operator's detail names why.
+    await expect(verifierFor(issuer)(await issuer.mint(claims()))).rejects.toMatchObject({
+      message: expect.stringContaining('cannot be verified'),
+      detail: expect.stringMatching(/No usable metadata.*evil\.example\.com/),
+    });
     expect(issuer.requests.jwks).toBe(0);
   });
 

@@ -2,10 +2,12 @@ import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } f
 import type { AuthInfo } from '../../core/auth-info.js';
 import { fetchIssuerMetadata } from './issuer-metadata.js';
 import {
+  audiencesOf,
   authInfoFromClaims,
   InvalidTokenError,
   type IssuerOptions,
   type TokenVerifier,
+  type VerifyContext,
 } from './token-verifier.js';
 
 /** Asymmetric algorithms only: never `none`, never an HMAC (whose "key" a JWKS would publish). */
@@ -47,7 +49,6 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const timeoutMs = options.fetchTimeoutMs ?? 5_000;
   const verifyOptions = {
     issuer: options.issuer,
-    audience: [...(typeof options.audience === 'string' ? [options.audience] : options.audience)],
     algorithms: [...(options.algorithms ?? DEFAULT_JWT_ALGORITHMS)],
     clockTolerance: options.clockSkewSeconds ?? 30,
     ...(options.typ ? { typ: options.typ } : {}),
@@ -71,10 +72,11 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
     });
     return keys;
   };
-  return async (token: string): Promise<AuthInfo> => {
+  return async (token: string, context?: VerifyContext): Promise<AuthInfo> => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keySet(), verifyOptions));
+      const audience = audiencesOf(options.audience, context);
+      ({ payload } = await jwtVerify(token, await keySet(), { ...verifyOptions, audience }));
     } catch (error) {
       throw asInvalidToken(error);
     }

@@ -21,15 +21,36 @@ export class InvalidTokenError extends Error {
 export interface IssuerOptions {
   /** The authorization server's issuer identifier; tokens must carry it as `iss`. */
   issuer: string;
-  /** What `aud` must contain: this server's canonical resource URI (RFC 8707). */
-  audience: string | readonly string[];
+  /**
+   * What `aud` must contain (RFC 8707). Default: the resource `bearerAuth` protects (the endpoint's
+   * canonical URL), which `serveHttp` knows even with port 0.
+   */
+  audience?: string | readonly string[];
   /** Deadline of one call to the authorization server (metadata, keys, introspection). Default 5 s. */
   fetchTimeoutMs?: number;
   fetch?: typeof fetch;
 }
 
+/** What the guard tells a verifier about itself. */
+export interface VerifyContext {
+  /** The canonical URL of the protected resource: the default audience. */
+  readonly resource: URL;
+}
+
 /** Checks an access token and says who it belongs to; throws InvalidTokenError when it is not valid. */
-export type TokenVerifier = (token: string) => AuthInfo | Promise<AuthInfo>;
+export type TokenVerifier = (token: string, context?: VerifyContext) => AuthInfo | Promise<AuthInfo>;
+
+/** The audiences a token may name: the configured ones, else the resource (with and without a trailing slash). */
+export function audiencesOf(
+  configured: string | readonly string[] | undefined,
+  context: VerifyContext | undefined,
+): string[] {
+  if (configured !== undefined) return typeof configured === 'string' ? [configured] : [...configured];
+  if (!context) throw new TypeError('A verifier used outside bearerAuth needs its `audience`');
+  const href = context.resource.href;
+  const bare = href.endsWith('/') ? href.slice(0, -1) : href;
+  return [bare, `${bare}/`];
+}
 
 /**
  * AuthInfo from verified claims (a JWT payload or an introspection answer). The principal is
