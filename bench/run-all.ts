@@ -17,6 +17,7 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'stdio-tools-call.js' },
   { script: 'http-tools-call.js' },
   { script: 'observability-overhead.js' },
+  { script: 'auth-overhead.js' },
   { script: 'rate-latency.js' },
   { script: 'session-setup.js' },
   { script: 'resource-read.js' },

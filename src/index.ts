@@ -25,6 +25,7 @@ export type {
 } from './client/options.js';
 export { type CircuitBreakerOptions, CircuitOpenError } from './client/resilience/circuit-breaker.js';
 export type * from './client/results.js';
+export type { AuthInfo } from './core/auth-info.js';
 export type { FrameError, MessageSink, Transport } from './core/transport.js';
 export { ErlmcpError, type ErlmcpErrorCode, McpError, toWireError } from './jsonrpc/errors.js';
 export type {

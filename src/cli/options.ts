@@ -27,6 +27,10 @@ export const SERVE_OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-client-ca': { type: 'string' },
+  'auth-issuer': { type: 'string' },
+  'auth-audience': { type: 'string' },
+  'auth-jwks': { type: 'string' },
+  'auth-introspection': { type: 'string' },
   observer: { type: 'boolean' },
   ...COMMON_OPTIONS,
 } as const;

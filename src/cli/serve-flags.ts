@@ -19,6 +19,10 @@ const NETWORK_FLAGS = [
   'tls-cert',
   'tls-key',
   'tls-client-ca',
+  'auth-issuer',
+  'auth-audience',
+  'auth-jwks',
+  'auth-introspection',
 ] as const;
 
 /** The configuration `erlmcp serve <module>` runs with these flags (file and environment layered under them). */
@@ -37,11 +41,21 @@ export function serveConfig(module: string, flags: ServeFlags): ServeConfig {
     http:
       metricsPath === undefined ? undefined : { metricsPath: metricsPath === 'false' ? false : metricsPath },
     config: flags.config,
+    auth: authFlags(flags),
     tls:
       flags['tls-cert'] || flags['tls-key'] || flags['tls-client-ca']
         ? { cert: flags['tls-cert'], key: flags['tls-key'], clientCa: flags['tls-client-ca'] }
         : undefined,
   });
+  if (config.transport === 'stdio' && config.auth) {
+    // The spec: a stdio server takes its credentials from the environment, not OAuth.
+    throw new UsageError('auth (OAuth) needs an http or ws transport: stdio servers do not use OAuth');
+  }
+  if (config.transport === 'tcp' && config.auth) {
+    throw new UsageError(
+      'auth (OAuth) needs an http or ws transport; on tcp use mutual TLS (--tls-client-ca)',
+    );
+  }
   // `--port 3005` alone used to serve stdio silently: a network flag needs a network transport.
   const networkFlag = NETWORK_FLAGS.find((flag) => flags[flag] !== undefined);
   if (config.transport === 'stdio' && networkFlag) {
@@ -50,4 +64,14 @@ export function serveConfig(module: string, flags: ServeFlags): ServeConfig {
     );
   }
   return config;
+}
+
+/** `--auth-*` flags as the `auth` configuration they override (undefined when none is given). */
+function authFlags(flags: ServeFlags): Record<string, unknown> | undefined {
+  const auth: Record<string, unknown> = {};
+  if (flags['auth-issuer'] !== undefined) auth.issuer = flags['auth-issuer'];
+  if (flags['auth-audience'] !== undefined) auth.audience = flags['auth-audience'];
+  if (flags['auth-jwks'] !== undefined) auth.jwksUrl = flags['auth-jwks'];
+  if (flags['auth-introspection'] !== undefined) auth.introspection = { url: flags['auth-introspection'] };
+  return Object.keys(auth).length > 0 ? auth : undefined;
 }

@@ -10,6 +10,7 @@ import type { TlsOptions } from '../transports/tls/tls-options.js';
 import { serveWebSocket } from '../transports/websocket/serve-websocket.js';
 import { ConfigError, type ServeConfig } from './config/load-config.js';
 import { loadServer } from './load-server.js';
+import { serveAuth } from './serve-auth.js';
 
 interface Served {
   url?: string;
@@ -81,6 +82,18 @@ export async function serve(config: ServeConfig): Promise<void> {
 async function start(server: McpServer, config: ServeConfig): Promise<Served> {
   const tls = tlsOptions(config);
   const network = { host: config.host, port: config.port, ...(tls ? { tls } : {}) };
+  const auth = await serveAuth(config);
+  const guarded = auth
+    ? {
+        auth,
+        ...(config.auth?.adminScopes === undefined
+          ? {}
+          : {
+              adminAccess:
+                config.auth.adminScopes === 'open' ? ('open' as const) : { scopes: config.auth.adminScopes },
+            }),
+      }
+    : {};
   switch (config.transport) {
     case 'http': {
       const observer = config.observer
@@ -95,14 +108,27 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
         endpoints.metrics = metricsPath === false ? false : { path: metricsPath };
       if (healthPaths !== undefined) endpoints.health = healthPaths;
       const listen = (routing: object) =>
-        serveHttp(server, { ...http, ...network, path: config.path, observer, ...endpoints, ...routing });
+        serveHttp(server, {
+          ...http,
+          ...network,
+          ...guarded,
+          path: config.path,
+          observer,
+          ...endpoints,
+          ...routing,
+        });
       // Only HTTP needs routing between workers: a ws/tcp connection is a whole session on one worker.
       const handle = cluster.isWorker ? await runWorker(listen) : await listen({});
       const observerUrl = handle.observer ? new URL(handle.observer.path, handle.url).href : undefined;
       return Object.assign(handle, { observerUrl });
     }
     case 'ws':
-      return serveWebSocket(server, { ...network, path: config.path, ...sharedHttpOptions(config) });
+      return serveWebSocket(server, {
+        ...network,
+        path: config.path,
+        ...sharedHttpOptions(config),
+        ...(auth ? { auth } : {}),
+      });
     case 'tcp':
       return serveTcp(server, network);
     default: {

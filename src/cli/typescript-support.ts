@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 
-/** What decides whether `import('server.ts')` can work: the Node version and its type-stripping switch. */
+/** What decides whether a .ts module can be imported: the Node version and its type-stripping switch. */
 export interface NodeRuntime {
   /** `process.versions.node`, e.g. "22.18.0". */
   version: string;

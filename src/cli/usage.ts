@@ -1,13 +1,19 @@
 /** The help text of each command; `erlmcp <command> --help` prints it, a usage error repeats it. */
 const SERVE_USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp] [--host H] [--port N] [--path /mcp]
                     [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]] [--observer]
-                    [--metrics-path P|false]
+                    [--metrics-path P|false] [--auth-issuer URL [--auth-audience URL] [--auth-jwks URL]
+                    [--auth-introspection URL]]
 
   Runs the McpServer exported by <module> (default export, "server" or "createServer"): a .js/.mjs
   file, or a .ts file where Node strips types (Node >= 22.18; 22.6-22.17 with --experimental-strip-types).
   Network defaults: 127.0.0.1:3000, path /mcp. --workers N runs N processes on one port (HTTP).
   --tls-* serves https/wss/tls:// (with --tls-client-ca: mutual TLS); SIGHUP reloads them.
   --observer serves the live observer page at /observer (HTTP).
+  --auth-issuer makes the endpoint an OAuth 2.1 resource server (http, ws): bearer tokens from that
+  issuer, JWTs checked against its keys (--auth-jwks, else discovered) or opaque tokens introspected
+  (--auth-introspection, with auth.introspection.clientId/clientSecret in the config or environment);
+  --auth-audience defaults to the endpoint URL; /metrics and the observer then need scope erlmcp:admin.
+  Scopes: auth.requiredScopes in the config file, and "scopes" on tools, resources, prompts (docs/auth.md).
   HTTP also serves GET /metrics (Prometheus), /healthz and /readyz; --metrics-path P moves the metrics,
   --metrics-path false turns them off (docs/observability.md).
   Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment variables

@@ -1,7 +1,8 @@
 /**
- * `erlmcp/auth`: MCP authorization. The OAuth 2.1 client (`OAuthClient`, on oauth4webapi) that a
- * client transport takes as `auth`, its token stores, and the well-known metadata URLs both sides
- * of RFC 9728 / RFC 8414 / OpenID Connect discovery build.
+ * `erlmcp/auth`: OAuth 2.1 for MCP. The resource-server side: `bearerAuth` (pass it as `auth` to
+ * serveHttp, the HTTP handlers or WebSocket) with a JWT (jose) or introspection verifier. The client
+ * side: `OAuthClient` (oauth4webapi), which a client transport takes as `auth`, its token stores, and
+ * the well-known metadata URLs both sides of RFC 9728 / RFC 8414 / OpenID Connect discovery build.
  */
 export type { FileTokenStoreOptions } from '../auth/client/file-token-store.js';
 export { FileTokenStore } from '../auth/client/file-token-store.js';
@@ -25,7 +26,7 @@ export {
   type TokenStore,
 } from '../auth/client/token-store.js';
 export { type AuthChallenge, parseWwwAuthenticate } from '../auth/client/www-authenticate.js';
-export type { AuthorizationServerMetadata, ProtectedResourceMetadata } from '../auth/metadata/types.js';
+export type { AuthorizationServerMetadata } from '../auth/metadata/types.js';
 export {
   authorizationServerMetadataUrls,
   canonicalResourceUri,
@@ -33,3 +34,26 @@ export {
   protectedResourceMetadataUrls,
   resourceCovers,
 } from '../auth/metadata/well-known.js';
+export {
+  AuthRefusal,
+  BearerAuth,
+  type BearerAuthOptions,
+  bearerAuth,
+} from '../auth/resource-server/bearer-auth.js';
+export {
+  type IntrospectionVerifierOptions,
+  introspectionVerifier,
+} from '../auth/resource-server/introspection-verifier.js';
+export {
+  DEFAULT_JWT_ALGORITHMS,
+  type JwtVerifierOptions,
+  jwtVerifier,
+} from '../auth/resource-server/jwt-verifier.js';
+export type { ProtectedResourceMetadata } from '../auth/resource-server/protected-resource-metadata.js';
+export {
+  InvalidTokenError,
+  type IssuerOptions,
+  type TokenVerifier,
+  type VerifyContext,
+} from '../auth/resource-server/token-verifier.js';
+export type { AuthInfo } from '../core/auth-info.js';

@@ -20,6 +20,8 @@ export const ErrorCode = {
   RateLimited: -32011,
   /** erlmcp: a count limit (sessions, in-flight requests, streams); `data.limit` names it. */
   LimitExceeded: -32012,
+  /** erlmcp: the caller's token lacks a scope the operation needs; HTTP 403; `data.scopes` lists them. */
+  InsufficientScope: -32013,
   /** 2025-11-25 and earlier: resource not found (2026 uses InvalidParams). */
   LegacyResourceNotFound: -32002,
   /** 2025-11-25 only: the tool needs a URL-mode elicitation first. */

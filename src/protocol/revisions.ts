@@ -15,6 +15,8 @@ export const FEATURE_SINCE = {
   tasks: '2025-11-25',
   urlElicitation: '2025-11-25',
   samplingTools: '2025-11-25',
+  /** The SSE priming event (an id with empty data): older clients fail on empty data. */
+  primingEvent: '2025-11-25',
   /** Stateless requests, `server/discover`, MRTR, `subscriptions/listen`, `resultType`, cache hints. */
   stateless: '2026-07-28',
 } as const satisfies Record<string, ProtocolVersion>;

@@ -13,8 +13,6 @@ export const LATEST_MODERN_VERSION: ModernVersion = '2026-07-28';
 export const LATEST_LEGACY_VERSION: SessionfulVersion = '2025-11-25';
 /** Newest first, as advertised by `server/discover` and `UnsupportedProtocolVersion` errors. */
 export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = [...MODERN_VERSIONS, ...LEGACY_VERSIONS];
-/** What Streamable HTTP assumes when a request carries no `MCP-Protocol-Version` header. */
-export const DEFAULT_HTTP_VERSION: SessionfulVersion = '2025-03-26';
 
 export type Era = 'modern' | 'legacy';
 

@@ -2,6 +2,7 @@ import type { RequestListener, Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 import type { Supervisor } from '../admission/supervisor.js';
+import { isResourceMetadataPath, serveResourceMetadata } from '../auth/resource-server/metadata-route.js';
 import { createMetrics, type Metrics } from '../observability/metrics/index.js';
 import {
   createObserver,
@@ -17,6 +18,7 @@ import { createStreamableHttpHandler, type HttpHandler } from '../transports/htt
 import { listen } from '../transports/listener.js';
 import { createHttpServer } from '../transports/receive-timeouts.js';
 import type { TlsOptions } from '../transports/tls/tls-options.js';
+import { ADMIN_SCOPE, requireAdmin } from './auth-routes.js';
 
 export interface ServeHttpOptions extends HttpTransportOptions {
   /**
@@ -47,6 +49,12 @@ export interface ServeHttpOptions extends HttpTransportOptions {
    * `path` (default `/observer`). Off by default: it shows who calls what.
    */
   observer?: ObserverOptions | boolean;
+  /**
+   * With `auth`: who may read `/metrics` and the observer. Default `{ scopes: ['erlmcp:admin'] }` (a
+   * valid token holding them); `'open'` leaves them to the Host/Origin check alone (a scraper on a
+   * private network). Without `auth` they are open.
+   */
+  adminAccess?: 'open' | { scopes: readonly string[] };
   /** Serve https; with `clientCa`, clients must present a certificate (its identity is the principal). */
   tls?: TlsOptions;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
@@ -109,6 +117,9 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
   // The endpoint and the 2024-11-05 endpoints check Host/Origin themselves (they also serve outside
   // serveHttp); every other route here but the health probes, which reveal nothing, checks it now.
   const refusedHostOrOrigin = hostOriginGuard(options);
+  const auth = options.auth;
+  const adminAccess = options.adminAccess ?? { scopes: [ADMIN_SCOPE] };
+  const adminScopes = auth && adminAccess !== 'open' ? adminAccess.scopes : undefined;
   const requestListener: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -120,7 +131,9 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       return;
     }
     if (pathname !== path && pathname !== httpSsePaths?.ssePath && pathname !== httpSsePaths?.messagesPath) {
-      const forbidden = refusedHostOrOrigin(req.headers);
+      // The resource metadata is public and CORS-open: a page on any origin may read it (Host is checked).
+      const publicRoute = auth !== undefined && isResourceMetadataPath(auth, pathname);
+      const forbidden = refusedHostOrOrigin(publicRoute ? { host: req.headers.host } : req.headers);
       if (forbidden) {
         res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end(forbidden);
         return;
@@ -134,13 +147,23 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       void httpSseHandler.message(req, res);
       return;
     }
-    if (observer && pathname?.startsWith(observer.path) && observer.handle(req, res)) return;
+    if (auth && serveResourceMetadata(auth, req, res, pathname)) return;
+    if (observer && pathname?.startsWith(observer.path)) {
+      if (adminScopes)
+        requireAdmin(auth!, adminScopes, req, res, () => observer.handle(req, res) || notFound(res));
+      else if (!observer.handle(req, res)) notFound(res);
+      return;
+    }
     if (metrics && req.method === 'GET' && pathname === metricsPath) {
-      sendMetrics(res, metrics, mcp, options.renderMetrics);
+      if (adminScopes)
+        requireAdmin(auth!, adminScopes, req, res, () =>
+          sendMetrics(res, metrics, mcp, options.renderMetrics),
+        );
+      else sendMetrics(res, metrics, mcp, options.renderMetrics);
       return;
     }
     if (pathname !== path) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      notFound(res);
       return;
     }
     // Never rejects: failures inside are answered with 500 by the handler itself.
@@ -153,8 +176,11 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     port: options.port ?? 3000,
     tls,
   });
+  const url = `${listener.origin(tls ? 'https' : 'http')}${path}`;
+  // A resource left out is the URL served here (known only now, with port 0).
+  if (auth && !auth.hasResource) auth.bindResource(url);
   const handle: HttpServerHandle = {
-    url: `${listener.origin(tls ? 'https' : 'http')}${path}`,
+    url,
     server,
     handler,
     requestListener,
@@ -178,6 +204,10 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
     },
   };
   return handle;
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
 }
 
 function sendMetrics(

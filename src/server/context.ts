@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuthInfo } from '../core/auth-info.js';
 import { McpError } from '../jsonrpc/errors.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type {
@@ -31,8 +32,13 @@ export interface RequestContext {
   readonly era: Era;
   readonly protocolVersion: string;
   readonly client: { readonly info: Implementation | undefined; readonly capabilities: ClientCapabilities };
-  /** The authenticated principal, when a transport or auth layer set one. */
+  /**
+   * The authenticated principal, when a transport or auth layer set one: the OAuth
+   * `<issuer>#<subject>`, or a client certificate's identity (mutual TLS).
+   */
   readonly principal: string | undefined;
+  /** The OAuth credentials of the request (issuer, subject, client, scopes, claims); no raw token unless opted in. */
+  readonly auth: AuthInfo | undefined;
   /** The 2025 session id, when there is a session. */
   readonly sessionId: string | undefined;
   /** Sends `notifications/progress` when the request asked for it (no-op otherwise); resets the timeout. */
@@ -85,6 +91,9 @@ export class HandlerContext implements RequestContext {
   }
   get principal() {
     return this.exchange.principal;
+  }
+  get auth() {
+    return this.exchange.auth;
   }
   get sessionId() {
     return this.exchange.session?.id;

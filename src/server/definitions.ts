@@ -45,6 +45,8 @@ export interface ToolConfig<Args = Record<string, unknown>, Structured = undefin
   outputSchema?: SchemaInput;
   annotations?: ToolAnnotations;
   icons?: Icon[];
+  /** OAuth scopes a caller's token must hold to call this tool (403 `insufficient_scope` otherwise). */
+  scopes?: readonly string[];
   /** Task-augmented execution (2025-11-25 tasks, 2026 tasks extension). Default `forbidden`. */
   taskSupport?: TaskSupport;
   /**
@@ -62,6 +64,8 @@ export interface ResourceConfig extends Omit<ResourceMetadata, 'uri' | 'name'> {
   /** Freshness hint for `resources/read` in the 2026 era (`ttlMs`); defaults to the server's. */
   ttlMs?: number;
   cacheScope?: 'public' | 'private';
+  /** OAuth scopes needed to read or subscribe to this resource. */
+  scopes?: readonly string[];
   read(uri: string, ctx: RequestContext): ReadResourceResult | Promise<ReadResourceResult>;
 }
 
@@ -74,6 +78,8 @@ export interface ResourceTemplateConfig extends Omit<ResourceTemplateMetadata, '
   name?: string;
   ttlMs?: number;
   cacheScope?: 'public' | 'private';
+  /** OAuth scopes needed to read or subscribe to a resource of this template, or complete its variables. */
+  scopes?: readonly string[];
   /** Lists concrete resources of this template for `resources/list` (optional). */
   list?(ctx: RequestContext): ResourceMetadata[] | Promise<ResourceMetadata[]>;
   /** Completion of template variables, by variable name. */
@@ -107,6 +113,8 @@ export interface PromptConfig<Args = Record<string, string>> {
   argsSchema?: SchemaInput;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /** OAuth scopes needed to get this prompt or complete its arguments. */
+  scopes?: readonly string[];
   /** Completion of prompt arguments, by argument name. */
   complete?: Record<string, CompletionCallback>;
   get(args: Args, ctx: RequestContext): GetPromptResult | Promise<GetPromptResult>;

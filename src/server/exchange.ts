@@ -1,3 +1,4 @@
+import type { AuthInfo } from '../core/auth-info.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import type {
   ClientCapabilities,
@@ -49,6 +50,8 @@ export interface Exchange {
   readonly logLevel: LoggingLevel | undefined;
   readonly progressToken: ProgressToken | undefined;
   readonly principal: string | undefined;
+  /** The request's verified credentials (OAuth), when the transport checked any. */
+  readonly auth: AuthInfo | undefined;
   readonly session: SessionRecord | undefined;
   /** Aborted on cancellation, timeout or shutdown; created on first access. */
   readonly signal: AbortSignal;

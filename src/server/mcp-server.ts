@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { RuntimeLimitsInput } from '../admission/limits.js';
+import type { AuthInfo } from '../core/auth-info.js';
 import type { Transport } from '../core/transport.js';
 import type { PromptArgument } from '../protocol/types.js';
 import type { JsonSchemaObject, SchemaInput } from '../schema/index.js';
@@ -117,18 +118,20 @@ export class McpServer {
 
   /**
    * Serves this server over one transport; resolves once the transport is started. `principal` is
-   * the connection's authenticated identity, `ip` its peer's address (per-IP limits).
+   * the connection's authenticated identity, `ip` its peer's address (per-IP limits), `auth` its
+   * verified OAuth credentials (their principal is used when `principal` is left out).
    */
   async connect(
     transport: Transport,
-    options: { principal?: string; ip?: string } = {},
+    options: { principal?: string; ip?: string; auth?: AuthInfo } = {},
   ): Promise<MessageConnection> {
     const connection = new MessageConnection(
       this.core,
       this.sessionHost,
       transport,
-      options.principal,
+      options.principal ?? options.auth?.principal,
       options.ip,
+      options.auth,
     );
     this.#connections.add(connection);
     void connection.closed.then(() => this.#connections.delete(connection));

@@ -1,3 +1,4 @@
+import type { AuthInfo } from '../core/auth-info.js';
 import type { FrameError, Transport } from '../core/transport.js';
 import { ErlmcpError, invalidRequest } from '../jsonrpc/errors.js';
 import { LazyAbort } from '../jsonrpc/lazy-abort.js';
@@ -43,6 +44,8 @@ export class MessageConnection {
     private readonly principal: string | undefined = undefined,
     /** The peer's network address, for per-IP limits (undefined for stdio and in-memory pairs). */
     ip: string | undefined = undefined,
+    /** The connection's verified OAuth credentials (checked once, when it opened). */
+    private readonly auth: AuthInfo | undefined = undefined,
   ) {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -117,7 +120,13 @@ export class MessageConnection {
     serveRequest(
       this.core,
       request,
-      { link: this.#link, session: this.#session, principal: this.principal, transport: this.transport.kind },
+      {
+        link: this.#link,
+        session: this.#session,
+        principal: this.principal,
+        auth: this.auth,
+        transport: this.transport.kind,
+      },
       abort,
       (response) => {
         this.#inFlight.delete(request.id);

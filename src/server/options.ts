@@ -11,6 +11,14 @@ export interface McpServerOptions {
   description?: string;
   websiteUrl?: string;
   icons?: Implementation['icons'];
+  /**
+   * OAuth scopes a method needs, by method name (`'resources/subscribe': ['feeds:watch']`), on top
+   * of the scopes of the tool, resource or prompt it names. Checked only for requests that carry
+   * credentials (an auth layer in front); `initialize`, `server/discover` and `ping` need none.
+   */
+  methodScopes?: Readonly<Record<string, readonly string[]>>;
+  /** `tools/list` leaves out tools whose scopes the caller's token lacks. Default false. */
+  hideUnauthorizedTools?: boolean;
   /** Natural-language guidance for the model (initialize / server/discover). */
   instructions?: string;
   /** Extra capabilities merged over the ones erlmcp derives from what is registered. */

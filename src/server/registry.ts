@@ -76,7 +76,7 @@ export class Registry {
 
   addResource(uri: string, config: ResourceConfig): Registered {
     assertNew(this.resources, uri, 'resource');
-    const { read: _read, ttlMs: _ttl, cacheScope: _scope, ...metadata } = config;
+    const { read: _read, ttlMs: _ttl, cacheScope: _scope, scopes: _scopes, ...metadata } = config;
     const wire = omitUndefined<ResourceMetadata>({ ...metadata, uri, name: config.name ?? uri });
     this.resources.set(uri, { wire, config });
     return this.#changed('resources', () => this.resources.delete(uri));
@@ -91,6 +91,7 @@ export class Registry {
       complete: _complete,
       ttlMs: _ttl,
       cacheScope: _scope,
+      scopes: _scopes,
       ...metadata
     } = config;
     const wire = omitUndefined<ResourceTemplateMetadata>({

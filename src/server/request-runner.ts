@@ -31,6 +31,13 @@ import {
   SESSION_TASK_METHODS,
 } from './methods.js';
 import { type Incoming, type ProgressListener, resolveExchange } from './resolve-exchange.js';
+import { insufficientScope, missingScopes, requiredScopes } from './scopes.js';
+
+/** A request with credentials runs only when they hold every scope it needs (any transport). */
+function checkScopes(core: ServerCore, exchange: Exchange): void {
+  const needed = requiredScopes(core, exchange.method, exchange.params);
+  if (missingScopes(needed, exchange.auth!.scopes).length > 0) throw insufficientScope(needed);
+}
 
 /** Why a request's signal was aborted; the runner answers differently for each. */
 export class RequestCancelled extends Error {
@@ -102,6 +109,7 @@ class RequestRun implements ProgressListener {
         event.protocolVersion = exchange.protocolVersion;
       }
       const handler = lookup(core, exchange);
+      if (exchange.auth) checkScopes(core, exchange);
       // A tracer runs the handler inside the request's span; otherwise a plain call.
       const scope = handlerScope.current;
       outcome = event && scope ? scope.run(event, handler, core, exchange) : handler(core, exchange);

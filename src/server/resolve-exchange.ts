@@ -1,3 +1,4 @@
+import type { AuthInfo } from '../core/auth-info.js';
 import { invalidParams, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcRequest } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -17,6 +18,8 @@ export interface Incoming {
   link: PeerLink;
   session: SessionRecord | undefined;
   principal: string | undefined;
+  /** The verified credentials of the request, when an authorization layer checked them. */
+  auth?: AuthInfo | undefined;
   /** The transport the request came on, for observability. Default `custom`. */
   transport?: string | undefined;
 }
@@ -47,6 +50,7 @@ class RequestExchange implements Exchange {
     readonly logLevel: LoggingLevel | undefined,
     readonly progressToken: ProgressToken | undefined,
     readonly principal: string | undefined,
+    readonly auth: AuthInfo | undefined,
     readonly session: SessionRecord | undefined,
     readonly link: PeerLink,
     private readonly abort: AbortSource,
@@ -83,6 +87,7 @@ class RequestExchange implements Exchange {
       this.logLevel,
       this.progressToken,
       this.principal,
+      this.auth,
       this.session,
       this.link,
       source,
@@ -145,6 +150,7 @@ export function resolveExchange(
       logLevel,
       progressToken,
       incoming.principal,
+      incoming.auth,
       undefined,
       incoming.link,
       abort,
@@ -168,6 +174,7 @@ export function resolveExchange(
     session.logLevel,
     progressToken,
     incoming.principal,
+    incoming.auth,
     session,
     incoming.link,
     abort,

@@ -12,11 +12,11 @@ const SUBPATHS = [
   'tcp',
   'memory',
   'client',
-  'auth',
   'metrics',
   'tracing',
   'logging',
   'observer',
+  'auth',
 ];
 const ENTRIES: Record<string, string> = {
   erlmcp: 'src/index.ts',

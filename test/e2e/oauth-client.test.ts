@@ -30,7 +30,10 @@ import {
   type OAuthClientOptions,
 } from '../../src/auth/client/oauth-client.js';
 import { insertWellKnown } from '../../src/auth/metadata/well-known.js';
+import { bearerAuth } from '../../src/auth/resource-server/bearer-auth.js';
+import { jwtVerifier } from '../../src/auth/resource-server/jwt-verifier.js';
 import { Client } from '../../src/client/client.js';
+import { type HttpServerHandle, serveHttp } from '../../src/serve/serve-http.js';
 import { McpServer } from '../../src/server/mcp-server.js';
 import { StreamableHttpClientTransport } from '../../src/transports/http/client-transport.js';
 import { attachWebSocket } from '../../src/transports/websocket/attach.js';
@@ -73,6 +76,13 @@ async function connect(auth: OAuthClient, mode: 'modern' | 'legacy', url = serve
 }
 
 const grants = (type: string) => provider.grants[type] ?? 0;
+/** The scopes asked for at each authorization: the base, then its union with the challenged one. */
+const STEP_UP = [
+  ['mcp:read', 'offline_access'],
+  ['mcp:admin', 'mcp:read', 'offline_access'],
+];
+const promptedScopes = (prompts: AuthorizationPrompt[]) =>
+  prompts.map((prompt) => prompt.scope?.split(' ').sort());
 
 describe('OAuth client against oidc-provider', () => {
   for (const mode of ['modern', 'legacy'] as const) {
@@ -112,10 +122,7 @@ describe('OAuth client against oidc-provider', () => {
     } finally {
       await client.close();
     }
-    expect(prompts.map((prompt) => prompt.scope?.split(' ').sort())).toEqual([
-      ['mcp:read', 'offline_access'],
-      ['mcp:admin', 'mcp:read', 'offline_access'],
-    ]);
+    expect(promptedScopes(prompts)).toEqual(STEP_UP);
   });
 
   it('re-authorizes in the middle of a 2025 session and retries in the same session', async () => {
@@ -341,4 +348,40 @@ describe('OAuth client on the WebSocket client transport', () => {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
   });
+});
+
+describe('erlmcp OAuth client against the erlmcp resource server (serveHttp + bearerAuth)', () => {
+  let protectedServer: HttpServerHandle;
+
+  beforeAll(async () => {
+    const mcp = new McpServer({ name: 'erlmcp-protected', version: '1.0.0', onDiagnostic: () => {} });
+    mcp.tool('whoami', { handler: () => 'hello' });
+    mcp.tool('admin_tool', { scopes: ['mcp:admin'], handler: () => 'admin done' });
+    protectedServer = await serveHttp(mcp, {
+      port: 0,
+      auth: bearerAuth({
+        authorizationServers: [provider.issuer],
+        verifier: jwtVerifier({ issuer: provider.issuer }),
+        requiredScopes: ['mcp:read'],
+      }),
+    });
+  });
+  afterAll(async () => {
+    await protectedServer?.close();
+  });
+
+  for (const mode of ['modern', 'legacy'] as const) {
+    it(`discovers, authorizes, and steps up for a tool's scope (${mode})`, async () => {
+      const prompts: AuthorizationPrompt[] = [];
+      const client = await connect(oauth(prompts), mode, protectedServer.url);
+      try {
+        expect(contentText(await client.callTool('whoami'))).toBe('hello');
+        expect(contentText(await client.callTool('admin_tool'))).toBe('admin done');
+      } finally {
+        await client.close();
+      }
+      expect(promptedScopes(prompts)).toEqual(STEP_UP);
+      expect(prompts[0]!.url.searchParams.get('resource')).toBe(protectedServer.url);
+    });
+  }
 });

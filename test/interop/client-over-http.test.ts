@@ -106,6 +106,45 @@ describe('erlmcp client: stream resumption (2025)', () => {
   });
 });
 
+describe('erlmcp client: a failed resumption (2025)', () => {
+  /** A client whose resumptions (GETs with Last-Event-ID) carry `header: value` instead. */
+  async function resumingWith(header: string, value: string) {
+    const rewrite: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (headers.has('last-event-id')) headers.set(header, value);
+      return fetch(input, { ...init, headers });
+    };
+    const client = newClient('legacy');
+    const transport = new StreamableHttpClientTransport(erlmcp.url, { fetch: rewrite });
+    await client.connect(transport);
+    return { client, transport };
+  }
+
+  it("fails the call with the server's reason and keeps its session", async () => {
+    // The events expired: the resumption names an id the server no longer has.
+    const { client, transport } = await resumingWith('last-event-id', 'expired.1');
+    try {
+      const session = transport.sessionId;
+      await expect(client.callTool('test_reconnection')).rejects.toThrow('can still be replayed');
+      expect(transport.sessionId).toBe(session);
+      expect(contentText(await client.callTool('echo', { message: 'still here' }))).toBe('Echo: still here');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('forgets its session when the resumption gets 404 (the session is gone)', async () => {
+    // The session ended while the stream was broken: the server answers 404 with a JSON-RPC error.
+    const { client, transport } = await resumingWith('mcp-session-id', 'ended');
+    try {
+      await expect(client.callTool('test_reconnection')).rejects.toThrow('Session not found');
+      expect(transport.sessionId).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('erlmcp client → SDK servers over HTTP', () => {
   it('speaks 2026 with an SDK v2 createMcpHandler server', async () => {
     const client = newClient('auto');

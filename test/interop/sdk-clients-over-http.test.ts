@@ -85,6 +85,23 @@ describe('SDK v1 client over Streamable HTTP (2025 session)', () => {
   });
 });
 
+describe('SDK v1 client resuming with a Last-Event-ID erlmcp no longer has', () => {
+  it('is refused with 400, not 404, and its session goes on', async () => {
+    const client = new V1Client({ name: 'v1-resume', version: '1' });
+    const transport = new V1HttpTransport(new URL(http.url));
+    await client.connect(transport);
+    try {
+      const session = transport.sessionId;
+      await expect(transport.resumeStream('expired.1')).rejects.toMatchObject({ code: 400 });
+      expect(transport.sessionId).toBe(session);
+      expect(await client.ping()).toEqual({});
+    } finally {
+      await transport.terminateSession();
+      await client.close();
+    }
+  });
+});
+
 for (const mode of ['legacy', 'auto'] as const) {
   describe(`SDK v2 client over Streamable HTTP (versionNegotiation: ${mode})`, () => {
     it('negotiates, calls tools, answers elicitation and sampling, reads and gets prompts', async () => {

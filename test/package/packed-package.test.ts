@@ -60,6 +60,7 @@ const PRELUDES: Record<string, string> = {
     'declare const fastify: FastifyInstance;',
     '',
   ].join('\n'),
+  'auth.ts': ["import type { McpServer } from 'erlmcp';", 'declare const server: McpServer;', ''].join('\n'),
 };
 
 /**

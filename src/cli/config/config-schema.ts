@@ -40,6 +40,33 @@ export const CONFIG_SCHEMA = {
       required: ['cert', 'key'],
       additionalProperties: false,
     },
+    auth: {
+      type: 'object',
+      properties: {
+        issuer: { type: 'string', pattern: '^https?://' },
+        audience: { type: 'string', minLength: 1 },
+        resource: { type: 'string', pattern: '^https?://' },
+        jwksUrl: { type: 'string', pattern: '^https?://' },
+        introspection: {
+          type: 'object',
+          properties: {
+            url: { type: 'string', pattern: '^https?://' },
+            clientId: { type: 'string', minLength: 1 },
+            clientSecret: { type: 'string', minLength: 1 },
+          },
+          required: ['clientId', 'clientSecret'],
+          additionalProperties: false,
+        },
+        requiredScopes: { type: 'array', items: { type: 'string', minLength: 1 } },
+        scopesSupported: { type: 'array', items: { type: 'string', minLength: 1 } },
+        adminScopes: {
+          oneOf: [{ const: 'open' }, { type: 'array', items: { type: 'string', minLength: 1 } }],
+        },
+        clockSkewSeconds: { type: 'number', minimum: 0 },
+      },
+      required: ['issuer'],
+      additionalProperties: false,
+    },
     http: {
       type: 'object',
       properties: {

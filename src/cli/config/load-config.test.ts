@@ -128,12 +128,36 @@ describe('loadConfig', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(ENVIRONMENT_KEYS.filter((key) => key.object).map((key) => key.name)).toEqual([
       'ERLMCP_TLS',
+      'ERLMCP_AUTH',
       'ERLMCP_HTTP',
       'ERLMCP_LIMITS',
+      'ERLMCP_AUTH_INTROSPECTION',
       'ERLMCP_LIMITS_RATE',
     ]);
-    for (const key of ENVIRONMENT_KEYS.filter((key) => key.object && key.name !== 'ERLMCP_TLS'))
+    // Objects with required keys (certificate files, the issuer, introspection credentials) refuse `{}`.
+    const required = ['ERLMCP_TLS', 'ERLMCP_AUTH', 'ERLMCP_AUTH_INTROSPECTION'];
+    for (const key of ENVIRONMENT_KEYS.filter((key) => key.object && !required.includes(key.name)))
       expect(() => loadConfig({ module: 'm.js' }, { [key.name]: '{}' })).not.toThrow();
+  });
+
+  it('takes the OAuth settings from the environment too', () => {
+    const config = loadConfig(
+      { module: 'm.js', transport: 'http' },
+      {
+        ERLMCP_AUTH_ISSUER: 'https://idp.example.com',
+        ERLMCP_AUTH_REQUIRED_SCOPES: '["mcp:use"]',
+        ERLMCP_AUTH_INTROSPECTION_CLIENT_ID: 'rs',
+        ERLMCP_AUTH_INTROSPECTION_CLIENT_SECRET: 's3cret',
+      },
+    );
+    expect(config.auth).toEqual({
+      issuer: 'https://idp.example.com',
+      requiredScopes: ['mcp:use'],
+      introspection: { clientId: 'rs', clientSecret: 's3cret' },
+    });
+    expect(() => loadConfig({ module: 'm.js' }, { ERLMCP_AUTH_ISSUER: 'idp.example.com' })).toThrow(
+      /auth\.issuer must match pattern/,
+    );
   });
 
   it('names the key and the layer of a bad value', () => {

@@ -44,6 +44,22 @@ export interface ServeConfig {
     healthPaths?: { live: string; ready: string } | false;
   };
   limits: RuntimeLimitsInput;
+  /** OAuth resource server (HTTP and WebSocket): whose tokens are accepted and what they must hold. */
+  auth?: {
+    issuer: string;
+    /** What tokens' `aud` must contain. Default: `resource`. */
+    audience?: string;
+    /** The endpoint's public URL. Default: the URL served (scheme, host, port, path). */
+    resource?: string;
+    jwksUrl?: string;
+    /** RFC 7662 introspection for opaque tokens, with this server's credentials at the issuer. */
+    introspection?: { url?: string; clientId: string; clientSecret: string };
+    requiredScopes?: string[];
+    scopesSupported?: string[];
+    /** Scopes `/metrics` and the observer need (default `erlmcp:admin`), or `open`. */
+    adminScopes?: string[] | 'open';
+    clockSkewSeconds?: number;
+  };
 }
 
 const DEFAULTS = {

@@ -12,12 +12,21 @@ import { type InputChannel, InputRequiredSignal } from '../input-channel.js';
 import { runWithInputs } from '../mrtr.js';
 import { paginate } from '../pagination.js';
 import type { ToolEntry } from '../registry.js';
+import { holdsAll } from '../scopes.js';
 import { startToolTask } from '../tasks/task-handlers.js';
 import type { MaybePromise, Result } from './handler-types.js';
 
 export function listTools(core: ServerCore, exchange: Exchange): Result {
-  const { page, nextCursor } = paginate(core.registry.toolList(), exchange.params.cursor, core.pageSize);
+  const { page, nextCursor } = paginate(visibleTools(core, exchange), exchange.params.cursor, core.pageSize);
   return nextCursor === undefined ? { tools: page } : { tools: page, nextCursor };
+}
+
+/** Every tool, or with `hideUnauthorizedTools` only those the caller's token holds the scopes of. */
+function visibleTools(core: ServerCore, exchange: Exchange) {
+  const all = core.registry.toolList();
+  const auth = exchange.auth;
+  if (!core.options.hideUnauthorizedTools || !auth) return all;
+  return all.filter((tool) => holdsAll(core.registry.tools.get(tool.name)?.config.scopes, auth.scopes));
 }
 
 export function callTool(core: ServerCore, exchange: Exchange): MaybePromise<Result> {

@@ -164,7 +164,7 @@ describe('Streamable HTTP: bad input gets the spec status and leaves other sessi
     expect(alive.status).toBe(200);
   });
 
-  it("404 for a Last-Event-ID that is unknown or another session's", async () => {
+  it("400, not 404, for a Last-Event-ID that is unknown or another session's: the session stays", async () => {
     const mine = await openSession();
     const theirs = await openSession();
     const sse = await post(
@@ -173,14 +173,17 @@ describe('Streamable HTTP: bad input gets the spec status and leaves other sessi
     );
     const eventId = /id: (\S+)/.exec(sse.body)?.[1];
     expect(eventId).toBeDefined();
-    expect(
-      (await send('GET', { accept: 'text/event-stream', 'mcp-session-id': mine, 'last-event-id': eventId! }))
-        .status,
-    ).toBe(404);
-    expect(
-      (await send('GET', { accept: 'text/event-stream', 'mcp-session-id': mine, 'last-event-id': 'nope.3' }))
-        .status,
-    ).toBe(404);
+    for (const lastEventId of [eventId!, 'nope.3']) {
+      const resumed = await send('GET', {
+        accept: 'text/event-stream',
+        'mcp-session-id': mine,
+        'last-event-id': lastEventId,
+      });
+      expect([resumed.status, errorCode(resumed)], lastEventId).toEqual([400, -32600]);
+      expect(JSON.parse(resumed.body).error.message).toContain('session itself is still open');
+    }
+    const alive = await post({ jsonrpc: '2.0', id: 6, method: 'ping' }, { 'mcp-session-id': mine });
+    expect([alive.status, JSON.parse(alive.body).result]).toEqual([200, {}]);
   });
 
   it('2026: 400/-32020 on header mismatch, 400/-32602 without _meta, 404/-32601 for removed methods, 405 on GET', async () => {

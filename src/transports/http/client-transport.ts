@@ -319,8 +319,12 @@ export class StreamableHttpClientTransport implements Transport {
       return undefined;
     }
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      await response.body?.cancel();
-      if (requestId !== undefined) this.#deliverError(requestId, response.status, undefined);
+      if (requestId === undefined) await response.body?.cancel();
+      else {
+        // The server's own reason (say, events it no longer keeps) tells the caller more than a status.
+        const body = parseJson(await response.text().catch(() => ''));
+        this.#deliverError(requestId, response.status, body, true);
+      }
       return undefined;
     }
     return response;
@@ -428,13 +432,18 @@ export class StreamableHttpClientTransport implements Transport {
     });
   }
 
-  /** An HTTP error becomes the request's JSON-RPC error: the server's own if it sent one. */
-  #deliverError(id: RequestId, status: number, body: unknown): void {
+  /**
+   * An HTTP error becomes the request's JSON-RPC error: the server's own if it sent one. Only a 404
+   * ends the session (the spec's rule); a POST's 404 with a JSON-RPC error is a 2026 unknown method,
+   * while a GET has no 2026 meaning, so its 404 is the session's whatever the body. Any other failed
+   * resumption (400 for events the server no longer keeps) loses the stream, not the session.
+   */
+  #deliverError(id: RequestId, status: number, body: unknown, onGet = false): void {
     const error =
       isPlainRecord(body) && isPlainRecord(body.error) && typeof body.error.code === 'number'
         ? body.error
         : undefined;
-    if (status === 404 && this.#sessionId !== undefined && !error) this.#sessionId = undefined;
+    if (status === 404 && this.#sessionId !== undefined && (onGet || !error)) this.#sessionId = undefined;
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,

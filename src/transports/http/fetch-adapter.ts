@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { McpServer } from '../../server/mcp-server.js';
+import { NOT_JSON_CONTENT } from './http-responses.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { bodyTooLarge, parseJsonBody } from './read-body.js';
 import { isJsonContentType } from './request-headers.js';
@@ -120,11 +121,7 @@ export function fetchHandler(
     let parsed: unknown;
     if (request.method === 'POST') {
       if (!isJsonContentType(request.headers.get('content-type'))) {
-        return jsonError(
-          415,
-          ErrorCode.InvalidRequest,
-          'Unsupported Media Type: Content-Type must be application/json',
-        );
+        return jsonError(415, ErrorCode.InvalidRequest, NOT_JSON_CONTENT);
       }
       const bytes = await readLimited(request, maxBodyBytes);
       if (!bytes) {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { LimitError } from '../../admission/limit-errors.js';
+import type { AuthRefusal } from '../../auth/resource-server/bearer-auth.js';
 import { channels } from '../../core/diagnostics.js';
 import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -45,6 +46,29 @@ export function sendError(
 ): void {
   const error = data === undefined ? { code, message } : { code, message, data };
   sendJson(res, status, { jsonrpc: '2.0', id, error }, headers);
+}
+
+/**
+ * An authorization refusal (401 no or bad token, 400 malformed or in the query string, 403 missing
+ * scopes) with its `WWW-Authenticate` challenge; the JSON-RPC body says the same for readers of bodies.
+ */
+export function sendAuthRefusal(
+  res: ServerResponse,
+  refusal: AuthRefusal,
+  id: RequestId | null = null,
+): void {
+  const code = refusal.status === 403 ? ErrorCode.InsufficientScope : ErrorCode.InvalidRequest;
+  sendError(res, refusal.status, code, refusal.message, id, undefined, {
+    'www-authenticate': refusal.challenge,
+  });
+}
+
+/** Why a POST body that is not declared `application/json` is refused (415). */
+export const NOT_JSON_CONTENT = 'Unsupported Media Type: Content-Type must be application/json';
+
+/** 415 for a POST whose `Content-Type` is not JSON: the same answer on every endpoint that reads bodies. */
+export function sendNotJson(res: ServerResponse): void {
+  sendError(res, 415, ErrorCode.InvalidRequest, NOT_JSON_CONTENT);
 }
 
 /**

@@ -2,10 +2,12 @@ import { ErlmcpError } from '../../jsonrpc/errors.js';
 import type { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import type { JsonRpcNotification } from '../../jsonrpc/message.js';
 import { PendingRequests } from '../../jsonrpc/pending-requests.js';
+import { supportsFeature } from '../../protocol/revisions.js';
 import type { RequestId } from '../../protocol/types.js';
 import type { SessionHandle } from '../../server/core.js';
 import type { PeerLink, SessionRecord } from '../../server/exchange.js';
-import type { SseStream } from './sse-stream.js';
+import type { EventStore } from './event-store.js';
+import type { Resumable, SseStream } from './sse-stream.js';
 
 /**
  * A 2025-era session over HTTP: the session record, its server→client requests awaiting answers
@@ -43,6 +45,15 @@ export class HttpSession {
 
   get id(): string {
     return this.record.id;
+  }
+
+  /** How its streams keep their events in `store`, primed as its negotiated revision allows. */
+  resumableIn(store: EventStore): Resumable {
+    return {
+      store,
+      sessionId: this.record.id,
+      primed: supportsFeature(this.record.protocolVersion, 'primingEvent'),
+    };
   }
 
   nextStreamId(): string {

@@ -10,9 +10,11 @@ import type { McpServer } from '../../server/mcp-server.js';
 import { clientAddressOf } from '../client-address.js';
 import { encodeSseEvent, SSE_KEEP_ALIVE } from '../framing/sse.js';
 import { hostOriginGuard } from '../host-policy.js';
-import { sendError, sendRefusal } from './http-responses.js';
+import { authenticatedOrRefused } from './authenticate.js';
+import { sendError, sendNotJson, sendRefusal } from './http-responses.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { receiveJson, sendBodyRefusal } from './read-body.js';
+import { isJsonContentType } from './request-headers.js';
 import { SSE_HEADERS } from './sse-stream.js';
 
 /**
@@ -29,6 +31,8 @@ class SseConnectionTransport implements Transport {
   constructor(
     private readonly res: ServerResponse,
     keepAliveMs: number,
+    /** The OAuth principal that opened the stream; only it may post to it. */
+    readonly principal: string | undefined,
   ) {
     this.#keepAlive = setInterval(() => res.write(SSE_KEEP_ALIVE), keepAliveMs);
     this.#keepAlive.unref();
@@ -86,6 +90,8 @@ export function createHttpSseHandler(
   return {
     async stream(req, res) {
       if (!guard(req, res)) return;
+      const auth = options.auth ? await authenticatedOrRefused(options.auth, req, res) : undefined;
+      if (options.auth && !auth) return;
       // The stream's `initialize` is admitted as a session (rate, caps); here only whether any may open.
       const refusal = server.core.supervisor.admitConnection({
         ip: clientIp(req),
@@ -98,19 +104,26 @@ export function createHttpSseHandler(
       const id = (options.sessionIdPrefix ?? '') + randomUUID();
       res.writeHead(200, SSE_HEADERS);
       res.write(encodeSseEvent({ event: 'endpoint', data: `${messagesPath}?sessionId=${id}` }));
-      const transport = new SseConnectionTransport(res, keepAliveMs);
+      const transport = new SseConnectionTransport(res, keepAliveMs, auth?.principal);
       streams.set(id, transport);
       res.once('close', () => streams.delete(id));
       const ip = clientIp(req);
-      await server.connect(transport, ip === undefined ? {} : { ip });
+      await server.connect(transport, { ...(ip === undefined ? {} : { ip }), ...(auth ? { auth } : {}) });
     },
     async message(req, res) {
       if (!guard(req, res)) return;
       const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId');
+      const auth = options.auth ? await authenticatedOrRefused(options.auth, req, res) : undefined;
+      if (options.auth && !auth) return;
       if (id && options.routeSession?.(id, req, res)) return;
       const transport = id ? streams.get(id) : undefined;
-      if (!transport) {
+      // A stream belongs to the principal that opened it: another one is told it does not exist.
+      if (!transport || transport.principal !== auth?.principal) {
         sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown or missing sessionId');
+        return;
+      }
+      if (!isJsonContentType(req.headers['content-type'])) {
+        sendNotJson(res);
         return;
       }
       receiveJson(

@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BearerAuth } from '../../auth/resource-server/bearer-auth.js';
 import type { HostOriginOptions } from '../host-policy.js';
 import { DEFAULT_RECEIVE_TIMEOUT_MS } from '../receive-timeouts.js';
 import type { EventStore } from './event-store.js';
 
 /** Every limit of the HTTP transport, named, with its default (see `HTTP_DEFAULTS`). */
 export interface HttpTransportOptions extends HostOriginOptions {
+  /**
+   * OAuth 2.1 resource server (`bearerAuth` from `erlmcp/auth`): every request needs a valid bearer
+   * token (401 with a challenge otherwise), scopes are checked before handlers run (403), and the
+   * token's principal owns the sessions, tasks and `requestState` it creates.
+   */
+  auth?: BearerAuth;
   /** Endpoint path. Default `/mcp`. */
   path?: string;
   /** Largest request body accepted (413 above). Default 4 MiB. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { AuthInfo } from '../../core/auth-info.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
 import { isModernVersion, isSessionfulVersion } from '../../protocol/versions.js';
@@ -72,10 +73,28 @@ export function isModernMessage(req: IncomingMessage, message: JsonRpcMessage): 
  */
 export const FORWARDED_PRINCIPAL = Symbol('erlmcp.forwardedPrincipal');
 
-/** The mutual-TLS identity of the connection a request came on (https with client certificates). */
+const AUTH = Symbol('erlmcp.auth');
+type WithAuth = IncomingMessage & { [AUTH]?: AuthInfo };
+
+/** Records the verified credentials of a request (set once, by the endpoint's auth check). */
+export function setRequestAuth(req: IncomingMessage, auth: AuthInfo): void {
+  (req as WithAuth)[AUTH] = auth;
+}
+
+/** The verified OAuth credentials of a request, when the endpoint checks tokens. */
+export function requestAuth(req: IncomingMessage): AuthInfo | undefined {
+  return (req as WithAuth)[AUTH];
+}
+
+/**
+ * Who sent a request: the identity a cluster worker forwarded, else the OAuth principal, else the
+ * mutual-TLS identity of the connection (https with client certificates).
+ */
 export function requestPrincipal(req: IncomingMessage): string | undefined {
   const forwarded = (req as IncomingMessage & { [FORWARDED_PRINCIPAL]?: string })[FORWARDED_PRINCIPAL];
   if (forwarded !== undefined) return forwarded === '' ? undefined : forwarded;
+  const auth = (req as WithAuth)[AUTH];
+  if (auth !== undefined) return auth.principal;
   const socket = req.socket as TLSSocket | undefined;
   return socket?.encrypted ? principalOf(socket) : undefined;
 }

@@ -216,6 +216,34 @@ describe('invalid UTF-8', () => {
   });
 });
 
+describe('Content-Type', () => {
+  it('refuses a body that is not declared JSON on the 2024-11-05 messages endpoint with 415, as on /mcp', async () => {
+    const stream = await fetch(`http://127.0.0.1:${port}/sse`, { headers: { accept: 'text/event-stream' } });
+    const reader = stream.body!.getReader();
+    const endpoint = /data: (.*)/.exec(new TextDecoder().decode((await reader.read()).value))?.[1];
+    const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    for (const type of ['text/plain', 'application/jsonp']) {
+      const response = await fetch(`http://127.0.0.1:${port}${endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: ping,
+      });
+      expect(
+        [response.status, ((await response.json()) as { error: { code: number } }).error.code],
+        type,
+      ).toEqual([415, -32600]);
+    }
+    const json = await fetch(`http://127.0.0.1:${port}${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: ping,
+    });
+    expect(json.status).toBe(202);
+    await json.body?.cancel();
+    await reader.cancel();
+  });
+});
+
 interface ToolAnswer {
   result?: { isError?: boolean; content: { text: string }[] };
   error?: { code: number; message: string };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { draining, LimitError, tooManyStreams } from '../../admission/limit-errors.js';
+import type { AuthInfo } from '../../core/auth-info.js';
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
@@ -20,7 +21,7 @@ import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
-import { acceptsEventStream, header, requestPrincipal } from './request-headers.js';
+import { acceptsEventStream, header, requestAuth, requestPrincipal } from './request-headers.js';
 import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
@@ -153,7 +154,7 @@ export function createSessionEndpoint(
     const refusal = refuse(session, req, request);
     if (refusal instanceof LimitError) sendRefusal(res, refusal, request.id);
     else if (refusal) sendJson(res, 200, errorResponse(request.id, refusal.toJson()));
-    else runSessionRequest(session, res, request, session.principal, failed);
+    else runSessionRequest(session, res, request, requestAuth(req), failed);
   }
 
   /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
@@ -170,6 +171,7 @@ export function createSessionEndpoint(
     batch: unknown[],
   ): Promise<void> {
     const principal = session.principal;
+    const auth = requestAuth(req);
     session.touch();
     // Batched requests answer as JSON, so their related messages go to the session's GET stream.
     const link: PeerLink = {
@@ -213,7 +215,7 @@ export function createSessionEndpoint(
           runRequest(
             core,
             request,
-            { link, session: session.record, principal, transport: 'http' },
+            { link, session: session.record, principal, auth, transport: 'http' },
             abort,
           ).finally(() => session.inFlight.delete(request.id)),
         );
@@ -247,9 +249,10 @@ export function createSessionEndpoint(
     session: HttpSession,
     res: ServerResponse,
     request: JsonRpcRequest,
-    principal: string | undefined,
+    auth: AuthInfo | undefined,
     failed: (res: ServerResponse, error: unknown) => void,
   ): void {
+    const principal = session.principal;
     const abort = new LazyAbort();
     session.inFlight.set(request.id, abort);
     const link = new SessionRequestLink(session, res, linkSettings);
@@ -257,7 +260,7 @@ export function createSessionEndpoint(
     serveRequest(
       core,
       request,
-      { link, session: session.record, principal, transport: 'http' },
+      { link, session: session.record, principal, auth, transport: 'http' },
       abort,
       (response) => {
         try {
@@ -311,8 +314,17 @@ export function createSessionEndpoint(
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
       const replay = store.replay(session.id, lastEventId);
+      // Not 404: the spec keeps 404 for a session that is gone, and a client that gets it MUST start a
+      // new session; an expired event id would cost a live session. 400 (as the SDK v1 server answers an
+      // id its store cannot place) says only that this stream cannot be resumed, and why.
       if (!replay) {
-        sendError(res, 404, ErrorCode.InvalidRequest, 'Unknown Last-Event-ID for this session');
+        sendError(
+          res,
+          400,
+          ErrorCode.InvalidRequest,
+          'Bad Request: Last-Event-ID names no event of this session that can still be replayed ' +
+            '(expired, evicted or unknown); the session itself is still open',
+        );
         return;
       }
       const live =
@@ -345,7 +357,7 @@ export function createSessionEndpoint(
     }
     const stream = new SseStream(session.nextStreamId(), {
       ...streamLimits,
-      resumable: { store, sessionId: session.id },
+      resumable: session.resumableIn(store),
     });
     session.standalone = stream;
     stream.open(res);

@@ -35,7 +35,7 @@ export class SessionRequestLink implements PeerLink, StreamOpener {
     const session = this.session;
     const stream = new SseStream(session.nextStreamId(), {
       ...this.settings.streamLimits,
-      resumable: { store: this.settings.store, sessionId: session.id },
+      resumable: session.resumableIn(this.settings.store),
     });
     session.streams.set(stream.id, stream);
     return stream;
@@ -49,7 +49,7 @@ export class SessionRequestLink implements PeerLink, StreamOpener {
       headers,
       session.nextStreamId(),
       streamLimits.retryMs,
-      { store, sessionId: session.id },
+      session.resumableIn(store),
       message,
     );
   }

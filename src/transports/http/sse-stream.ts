@@ -11,7 +11,14 @@ export interface SseStreamOptions {
   /** A reader this far behind is cut off (its events stay resumable in 2025). Default 8 MiB. */
   maxBufferedBytes?: number;
   /** 2025: events are stored under ids so the client can resume; 2026 streams are not resumable. */
-  resumable?: { store: EventStore; sessionId: string };
+  resumable?: Resumable;
+}
+
+export interface Resumable {
+  store: EventStore;
+  sessionId: string;
+  /** The stream opens with a priming event (its id, empty data): only for 2025-11-25 sessions on. */
+  primed: boolean;
 }
 
 /** Named limit: bytes an SSE response may hold unsent before a slow reader is cut off. */
@@ -47,10 +54,10 @@ export class SseStream {
     return this.#ended;
   }
 
-  /** Starts the stream on a response, with a priming event (id, empty data, retry) when resumable. */
+  /** Starts the stream on a response, with a priming event (id, empty data, retry) when primed. */
   open(res: ServerResponse, extraHeaders: Readonly<Record<string, string>> = {}): void {
     res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
-    const priming = primingEvent(this.id, this.options.retryMs, this.options.resumable !== undefined);
+    const priming = primingEvent(this.id, this.options.retryMs, this.options.resumable);
     if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(priming));
     res.write(priming);
     this.attach(res);
@@ -130,9 +137,12 @@ export class SseStream {
   }
 }
 
-/** The first event of a stream: its reconnection delay, and an id to resume from when resumable. */
-function primingEvent(streamId: string, retryMs: number, resumable: boolean): string {
-  return resumable
+/**
+ * The first event of a stream: its reconnection delay, and when primed an id to resume from. Without
+ * data or id the block is not dispatched, so a client that fails on empty data never sees it.
+ */
+function primingEvent(streamId: string, retryMs: number, resumable: Resumable | undefined): string {
+  return resumable?.primed
     ? encodeSseEvent({ id: `${streamId}.0`, retry: retryMs, data: '' })
     : `retry: ${retryMs}\n\n`;
 }
@@ -155,8 +165,7 @@ export function writeWholeStream(
     ? resumable.store.append(resumable.sessionId, streamId, message, data.length)
     : undefined;
   const body =
-    primingEvent(streamId, retryMs, resumable !== undefined) +
-    encodeSseEvent(id === undefined ? { data } : { id, data });
+    primingEvent(streamId, retryMs, resumable) + encodeSseEvent(id === undefined ? { data } : { id, data });
   if (channels.bytes.hasSubscribers) publishBytes('http', 'out', Buffer.byteLength(body));
   res.writeHead(200, { ...SSE_HEADERS, ...headers });
   res.end(body);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuthRefusal } from '../../auth/resource-server/bearer-auth.js';
+import type { AuthInfo } from '../../core/auth-info.js';
 import { invalidParams, type McpError } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
@@ -14,7 +16,7 @@ import type { McpServer } from '../../server/mcp-server.js';
 import { RequestCancelled, serveRequest } from '../../server/request-runner.js';
 import { clientAddressOf } from '../client-address.js';
 import { hostOriginGuard } from '../host-policy.js';
-import { sendError, sendRefusal } from './http-responses.js';
+import { sendAuthRefusal, sendError, sendNotJson, sendRefusal } from './http-responses.js';
 import { lastVerdict } from './last-verdict.js';
 import { checkModernHeaders } from './modern-headers.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
@@ -24,9 +26,12 @@ import {
   header,
   isJsonContentType,
   isModernMessage,
+  requestAuth,
   requestPrincipal,
+  setRequestAuth,
 } from './request-headers.js';
 import { RequestResponder, type StreamOpener } from './request-responder.js';
+import { unmetScopes } from './scope-gate.js';
 import { createSessionEndpoint } from './session-endpoint-2025.js';
 import { SseStream, type SseStreamOptions, writeWholeStream } from './sse-stream.js';
 
@@ -65,6 +70,7 @@ export function createStreamableHttpHandler(
   const clientIp = clientAddressOf(options.trustedProxies);
   const sessions2025 = createSessionEndpoint(core, server.sessionHost, options, streamLimits, clientIp);
   const refusedHostOrOrigin = hostOriginGuard(options);
+  const auth = options.auth;
   const acceptable = lastVerdict((accept: string | undefined) => acceptsBoth(accept ?? ''));
   const jsonContent = lastVerdict(isJsonContentType);
 
@@ -103,6 +109,36 @@ export function createStreamableHttpHandler(
       sendError(res, 403, ErrorCode.InvalidRequest, forbidden);
       return;
     }
+    if (!auth) {
+      dispatch(req, res, parsedBody);
+      return;
+    }
+    const outcome = auth.authenticate(req.headers.authorization, req.url);
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (settled) => admit(req, res, parsedBody, settled),
+        (error: unknown) => failed(res, error),
+      );
+    } else {
+      admit(req, res, parsedBody, outcome);
+    }
+  }
+
+  function admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsedBody: unknown,
+    outcome: AuthInfo | AuthRefusal,
+  ) {
+    if (outcome instanceof AuthRefusal) {
+      sendAuthRefusal(res, outcome);
+      return;
+    }
+    setRequestAuth(req, outcome);
+    dispatch(req, res, parsedBody);
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): void {
     const sessionId = options.routeSession && header(req, 'mcp-session-id');
     if (sessionId && options.routeSession?.(sessionId, req, res, parsedBody)) return;
     switch (req.method) {
@@ -135,12 +171,7 @@ export function createStreamableHttpHandler(
       return;
     }
     if (!jsonContent(req.headers['content-type'])) {
-      sendError(
-        res,
-        415,
-        ErrorCode.InvalidRequest,
-        'Unsupported Media Type: Content-Type must be application/json',
-      );
+      sendNotJson(res);
       return;
     }
     receiveJson(req, maxBodyBytes, (refusal, value) => {
@@ -158,6 +189,7 @@ export function createStreamableHttpHandler(
 
   function handleMessage(req: IncomingMessage, res: ServerResponse, value: unknown): void {
     if (Array.isArray(value)) {
+      if (auth && refusedInBatch(req, res, value)) return;
       follow(res, sessions2025.batch(req, res, value));
       return;
     }
@@ -166,8 +198,31 @@ export function createStreamableHttpHandler(
       sendError(res, 400, ErrorCode.InvalidRequest, `Invalid Request: ${message.reason}`, message.id);
       return;
     }
+    if (auth && 'id' in message.message && 'method' in message.message) {
+      const request = message.message as JsonRpcRequest;
+      const needed = unmetScopes(auth, core, requestAuth(req)!, request);
+      if (needed) {
+        sendAuthRefusal(res, auth.insufficientScope(needed), request.id);
+        return;
+      }
+    }
     if (isModernMessage(req, message.message)) handleModern(req, res, message.message);
     else sessions2025.post(req, res, message.message, failed);
+  }
+
+  /** A batch runs only if its token may run every request in it (one 403 naming all their scopes). */
+  function refusedInBatch(req: IncomingMessage, res: ServerResponse, batch: unknown[]): boolean {
+    const info = requestAuth(req)!;
+    const needed = new Set<string>();
+    for (const item of batch) {
+      const message = classify(item);
+      if (message.kind === 'invalid' || !('id' in message.message && 'method' in message.message)) continue;
+      for (const scope of unmetScopes(auth!, core, info, message.message as JsonRpcRequest) ?? [])
+        needed.add(scope);
+    }
+    if (needed.size === 0) return false;
+    sendAuthRefusal(res, auth!.insufficientScope([...needed]));
+    return true;
   }
 
   // --- 2026 ---------------------------------------------------------------------------------------
@@ -194,6 +249,7 @@ export function createStreamableHttpHandler(
       return;
     }
     const principal = requestPrincipal(req);
+    const credentials = auth ? requestAuth(req) : undefined;
     const refusal = core.supervisor.admitRequest(request.method, {
       ip: clientIp(req),
       principal,
@@ -210,7 +266,7 @@ export function createStreamableHttpHandler(
     serveRequest(
       core,
       request,
-      { link, session: undefined, principal, transport: 'http' },
+      { link, session: undefined, principal, auth: credentials, transport: 'http' },
       abort,
       (response) => {
         answered = true;

@@ -3,6 +3,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { AuthRefusal, type BearerAuth } from '../../auth/resource-server/bearer-auth.js';
+import type { AuthInfo } from '../../core/auth-info.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { clientAddressOf } from '../client-address.js';
 import { hostOriginGuard } from '../host-policy.js';
@@ -35,6 +37,22 @@ export interface WebSocketAttachment {
  * upgrades for other paths are left to the server's other `upgrade` listeners. Each WebSocket is one
  * `mcp.connect()`; on https with client certificates, the certificate's identity is the principal.
  */
+/** The upgrade's credentials, or undefined after refusing it (401/400, or 403 without the required scopes). */
+async function upgradeAuthorized(
+  auth: BearerAuth,
+  req: IncomingMessage,
+  socket: Duplex,
+): Promise<AuthInfo | undefined> {
+  const outcome = await auth.authorizeConnection(req.headers.authorization, req.url);
+  if (!(outcome instanceof AuthRefusal)) return outcome;
+  rejectUpgrade(socket, {
+    status: outcome.status,
+    message: outcome.message,
+    headers: { 'www-authenticate': outcome.challenge },
+  });
+  return undefined;
+}
+
 export function attachWebSocket(
   mcp: McpServer,
   server: HttpServer | HttpsServer,
@@ -58,7 +76,7 @@ export function attachWebSocket(
   const refusedHostOrOrigin = hostOriginGuard(options);
   let accepting = true;
 
-  const adopt = (ws: WebSocket, req: IncomingMessage) => {
+  const adopt = (ws: WebSocket, req: IncomingMessage, auth: AuthInfo | undefined) => {
     if (!accepting) {
       ws.close(1001, 'server shutting down');
       return;
@@ -70,6 +88,7 @@ export function attachWebSocket(
     void mcp.connect(new WebSocketServerTransport(ws, connection), {
       ...(principal ? { principal } : {}),
       ...(ip === undefined ? {} : { ip }),
+      ...(auth ? { auth } : {}),
     });
   };
 
@@ -87,7 +106,13 @@ export function attachWebSocket(
       rejectUpgrade(socket, refusal);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, req));
+    if (!options.auth) {
+      wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, req, undefined));
+      return;
+    }
+    void upgradeAuthorized(options.auth, req, socket).then((auth) => {
+      if (auth) wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, req, auth));
+    });
   };
   server.on('upgrade', onUpgrade);
 

@@ -1,3 +1,4 @@
+import type { BearerAuth } from '../../auth/resource-server/bearer-auth.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../core/transport.js';
 import type { HostOriginOptions } from '../host-policy.js';
 import type { TlsOptions } from '../tls/tls-options.js';
@@ -46,6 +47,12 @@ export interface WebSocketServerOptions extends WebSocketConnectionOptions, Host
   path?: string;
   /** Proxies (IPs or CIDR ranges) whose `X-Forwarded-For` names the client for per-IP limits. Default none. */
   trustedProxies?: string[];
+  /**
+   * OAuth resource server (`bearerAuth` from `erlmcp/auth`): the upgrade needs a valid bearer token
+   * holding the required scopes (401/403 with a challenge otherwise); the token's principal owns the
+   * connection, and each request's scopes are checked before it runs (error -32013).
+   */
+  auth?: BearerAuth;
 }
 
 /** `serveWebSocket`: a standalone server, https when `tls` is given. */

@@ -1,5 +1,6 @@
 import type { Server as HttpServer, RequestListener } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { serveResourceMetadata } from '../../auth/resource-server/metadata-route.js';
 import type { McpServer } from '../../server/mcp-server.js';
 import { listen } from '../listener.js';
 import { createHttpServer } from '../receive-timeouts.js';
@@ -29,8 +30,12 @@ export async function serveWebSocket(
   options: ServeWebSocketOptions = {},
 ): Promise<WebSocketServerHandle> {
   const path = options.path ?? WEBSOCKET_DEFAULTS.path;
+  const auth = options.auth;
   const requestListener: RequestListener = (req, res) => {
-    if (pathOf(req.url) === path) {
+    const pathname = pathOf(req.url);
+    // With auth, the RFC 9728 metadata the 401 challenges point to is served here too.
+    if (auth && serveResourceMetadata(auth, req, res, pathname)) return;
+    if (pathname === path) {
       res.writeHead(426, { upgrade: 'websocket', connection: 'Upgrade', 'content-type': 'text/plain' });
       res.end('Upgrade Required: this endpoint speaks MCP over WebSocket\n');
     } else {
@@ -49,6 +54,9 @@ export async function serveWebSocket(
     port: options.port ?? WEBSOCKET_DEFAULTS.port,
     tls,
   });
+  // A resource left out is this server's own URL (known only now, with port 0), as http(s): the
+  // scheme its metadata is fetched with.
+  if (auth && !auth.hasResource) auth.bindResource(`${listener.origin(tls ? 'https' : 'http')}${path}`);
   const handle: WebSocketServerHandle = {
     url: `${listener.origin(tls ? 'wss' : 'ws')}${path}`,
     server,

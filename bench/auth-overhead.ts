@@ -1,0 +1,145 @@
+/**
+ * What OAuth costs on the hot path: `tools/call` (2026 stateless, `echo`) over HTTP against erlmcp
+ * without auth and as a resource server checking a valid Bearer JWT (ES256, jose) on every request,
+ * the issuer's JWKS served from this process. Same process layout and load for each; rounds with the
+ * two interleaved, medians and the auth / no-auth ratio. Target: >= 0.90.
+ * Usage: node dist/bench/auth-overhead.js [--seconds 5] [--rounds 3] [--quick]
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { formatCpu } from './lib/cpu.js';
+import { ACCEPT } from './lib/http-session.js';
+import { medianCpu, writeResult } from './lib/results.js';
+import { startServer } from './lib/spawn-server.js';
+import { median } from './lib/stats.js';
+import { runWrk, type WrkResult } from './lib/wrk.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean' },
+    json: { type: 'string' },
+  },
+});
+const seconds = values.quick ? 2 : Number(values.seconds);
+const rounds = values.quick ? 1 : Number(values.rounds);
+const connections = 32;
+const OFF = 'no auth';
+const ON = 'Bearer JWT checked';
+const AUDIENCE = 'https://bench.example/mcp';
+
+// The issuer: a key pair, its JWKS on loopback, and one token for the whole run.
+const { privateKey, publicKey } = await generateKeyPair('ES256');
+const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' };
+const jwksServer = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+});
+await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
+const token = await new SignJWT({ scope: 'mcp:use', client_id: 'bench' })
+  .setProtectedHeader({ alg: 'ES256', kid: 'bench', typ: 'at+jwt' })
+  .setIssuer(issuer)
+  .setSubject('bench-user')
+  .setAudience(AUDIENCE)
+  .setIssuedAt()
+  .setExpirationTime('2h')
+  .sign(privateKey);
+
+const targets = [
+  { name: OFF, args: [], headers: {} },
+  {
+    name: ON,
+    args: ['--issuer', issuer, '--jwks', `${issuer}/jwks`, '--audience', AUDIENCE],
+    headers: { authorization: `Bearer ${token}` },
+  },
+];
+const META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+};
+
+function load(url: string, serverPid: number, extra: Record<string, string>, runSeconds = seconds) {
+  const headers = {
+    ...ACCEPT,
+    ...extra,
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': 'echo',
+  };
+  const params = JSON.stringify({ name: 'echo', arguments: { message: 'hello' }, _meta: META });
+  return runWrk(url, headers, '{"jsonrpc":"2.0","id":', `,"method":"tools/call","params":${params}}`, {
+    connections,
+    seconds: runSeconds,
+    serverPid,
+  });
+}
+
+console.log(
+  `OAuth overhead, HTTP tools/call: wrk -t1 -c${connections}, ${seconds}s per run, ${rounds} round(s), Node ${process.version}`,
+);
+const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
+const ratios: number[] = [];
+try {
+  for (let round = 1; round <= rounds; round++) {
+    const rates: Record<string, number> = {};
+    for (const target of targets) {
+      const server = await startServer(join(here, 'peers/erlmcp-http-auth-server.js'), target.args);
+      try {
+        // Without the token the protected server must refuse: the measured run is really checked.
+        if (target.headers.authorization) {
+          const refused = await fetch(server.url, { method: 'POST', headers: ACCEPT, body: '{}' });
+          if (refused.status !== 401)
+            throw new Error(`${target.name}: no token got ${refused.status}, not 401`);
+        }
+        await load(server.url, server.pid, target.headers, values.quick ? 1 : seconds); // warm-up, discarded
+        const result = await load(server.url, server.pid, target.headers);
+        if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} non-2xx responses`);
+        results.get(target.name)!.push(result);
+        rates[target.name] = result.requestsPerSecond;
+        console.log(
+          `round ${round}: ${target.name.padEnd(20)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  wrk CPU ${formatCpu(result.generatorCpu)}  server CPU ${formatCpu(result.serverCpu)}`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+    ratios.push(rates[ON]! / rates[OFF]!);
+  }
+} finally {
+  jwksServer.close();
+}
+const med = (name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
+console.log('\nmedians:');
+for (const target of targets) {
+  const p99 = median(results.get(target.name)!.map((r) => r.p99Ms));
+  console.log(
+    `  ${target.name.padEnd(20)} ${Math.round(med(target.name)).toLocaleString('en-US').padStart(8)} req/s  p99 ${p99.toFixed(2)} ms`,
+  );
+}
+console.log(`auth / no auth: ${median(ratios).toFixed(3)} (median of rounds); target >= 0.90`);
+
+writeResult(values.json, {
+  scenario: 'OAuth overhead, HTTP tools/call 2026 (wrk -t1 -c32)',
+  unit: 'req/s',
+  generator: 'wrk (lean purpose-built, C, one thread), not the erlmcp client',
+  targets: targets.map((target) => {
+    const runs = results.get(target.name)!;
+    return {
+      name: `erlmcp, ${target.name}`,
+      median: med(target.name),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      rounds: runs.map((r) => r.requestsPerSecond),
+      generatorCpu: medianCpu(runs.map((r) => r.generatorCpu)),
+      serverCpu: medianCpu(runs.map((r) => r.serverCpu)),
+    };
+  }),
+  ratio: { label: 'Bearer JWT / no auth (median of rounds)', value: median(ratios), rounds: ratios },
+});
