@@ -1,3 +1,10 @@
+import {
+  canonicalResourceUri,
+  insertWellKnown,
+  PROTECTED_RESOURCE_SUFFIX,
+  protectedResourceMetadataUrls,
+} from '../metadata/well-known.js';
+
 /** RFC 9728 Protected Resource Metadata, as erlmcp serves it. */
 export interface ProtectedResourceMetadata {
   /** The MCP endpoint's canonical URI: the audience tokens must name (RFC 8707). */
@@ -9,21 +16,20 @@ export interface ProtectedResourceMetadata {
   resource_documentation?: string;
 }
 
-const WELL_KNOWN = '/.well-known/oauth-protected-resource';
-
 /**
  * Where the metadata of `resource` is served (RFC 9728 §3.1): the well-known prefix inserted before
  * the endpoint's path (`/.well-known/oauth-protected-resource/mcp`), and the root form, which clients
- * try second and which a server with one resource per origin answers too.
+ * try second and which a server with one resource per origin answers too. The URLs are the ones the
+ * client side discovers (`auth/metadata/well-known.ts`).
  */
 export function metadataPaths(resource: URL): { pathInserted: string; root: string } {
-  const path = resource.pathname === '/' ? '' : resource.pathname.replace(/\/$/, '');
-  return { pathInserted: `${WELL_KNOWN}${path}`, root: WELL_KNOWN };
+  const urls = protectedResourceMetadataUrls(resource);
+  return { pathInserted: urls[0]!.pathname, root: urls.at(-1)!.pathname };
 }
 
 /** The absolute URL of the path-inserted metadata document, for `resource_metadata` in challenges. */
 export function metadataUrl(resource: URL): string {
-  return new URL(metadataPaths(resource).pathInserted, resource.origin).href;
+  return insertWellKnown(resource, PROTECTED_RESOURCE_SUFFIX).href;
 }
 
 /**
@@ -39,5 +45,5 @@ export function canonicalResource(resource: string | URL): URL {
 
 /** The canonical resource as text: `https://mcp.example.com` for the root, never with a trailing slash. */
 export function resourceText(resource: URL): string {
-  return resource.pathname === '/' && resource.search === '' ? resource.origin : resource.href;
+  return canonicalResourceUri(resource);
 }
