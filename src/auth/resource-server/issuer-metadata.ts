@@ -1,3 +1,4 @@
+import { authorizationServerMetadataUrls } from '../metadata/well-known.js';
 import { InvalidTokenError } from './token-verifier.js';
 
 /** The part of RFC 8414 / OpenID Connect discovery metadata a resource server uses. */
@@ -5,22 +6,6 @@ export interface IssuerMetadata {
   issuer: string;
   jwks_uri?: string;
   introspection_endpoint?: string;
-}
-
-/**
- * The well-known URLs of an issuer's metadata, in the MCP authorization spec's order: RFC 8414 with
- * path insertion, OIDC discovery with path insertion, OIDC with the path appended (the last two are
- * one URL for an issuer without a path).
- */
-export function issuerMetadataUrls(issuer: string): URL[] {
-  const url = new URL(issuer);
-  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  const urls = [
-    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
-    new URL(`/.well-known/openid-configuration${path}`, url.origin),
-  ];
-  if (path !== '') urls.push(new URL(`${path}/.well-known/openid-configuration`, url.origin));
-  return urls;
 }
 
 /**
@@ -33,7 +18,8 @@ export async function fetchIssuerMetadata(
   timeoutMs: number,
 ): Promise<IssuerMetadata> {
   const failures: string[] = [];
-  for (const url of issuerMetadataUrls(issuer)) {
+  // In the spec's order: RFC 8414 path-inserted, OIDC path-inserted, OIDC path-appended.
+  for (const { url } of authorizationServerMetadataUrls(issuer)) {
     try {
       const response = await fetchImpl(url, {
         headers: { accept: 'application/json' },
