@@ -143,6 +143,25 @@ describe('erlmcp client: a failed resumption (2025)', () => {
       await client.close();
     }
   });
+
+  it('forgets its session when a POST gets 404 with a JSON-RPC body (the session was deleted)', async () => {
+    const client = newClient('legacy');
+    const transport = new StreamableHttpClientTransport(erlmcp.url);
+    await client.connect(transport);
+    try {
+      const session = transport.sessionId!;
+      // The server ends the session (as an idle timeout or a restart would).
+      const deleted = await fetch(erlmcp.url, {
+        method: 'DELETE',
+        headers: { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+      });
+      expect(deleted.status).toBe(200);
+      await expect(client.callTool('echo', { message: 'x' })).rejects.toThrow('Session not found');
+      expect(transport.sessionId).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('erlmcp client → SDK servers over HTTP', () => {

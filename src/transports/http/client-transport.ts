@@ -323,7 +323,7 @@ export class StreamableHttpClientTransport implements Transport {
       else {
         // The server's own reason (say, events it no longer keeps) tells the caller more than a status.
         const body = parseJson(await response.text().catch(() => ''));
-        this.#deliverError(requestId, response.status, body, true);
+        this.#deliverError(requestId, response.status, body);
       }
       return undefined;
     }
@@ -434,16 +434,18 @@ export class StreamableHttpClientTransport implements Transport {
 
   /**
    * An HTTP error becomes the request's JSON-RPC error: the server's own if it sent one. Only a 404
-   * ends the session (the spec's rule); a POST's 404 with a JSON-RPC error is a 2026 unknown method,
-   * while a GET has no 2026 meaning, so its 404 is the session's whatever the body. Any other failed
-   * resumption (400 for events the server no longer keeps) loses the stream, not the session.
+   * ends the session (the spec's rule: a request that carried `Mcp-Session-Id` and got 404 must
+   * start a new session), whatever the body: servers, erlmcp's included, say "Session not found" in
+   * a JSON-RPC error. A 2026 request carries no session id, so its 404 (unknown method) never ends
+   * one. Any other failed resumption (400 for events the server no longer keeps) loses the stream,
+   * not the session.
    */
-  #deliverError(id: RequestId, status: number, body: unknown, onGet = false): void {
+  #deliverError(id: RequestId, status: number, body: unknown): void {
     const error =
       isPlainRecord(body) && isPlainRecord(body.error) && typeof body.error.code === 'number'
         ? body.error
         : undefined;
-    if (status === 404 && this.#sessionId !== undefined && (onGet || !error)) this.#sessionId = undefined;
+    if (status === 404 && this.#sessionId !== undefined) this.#sessionId = undefined;
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
