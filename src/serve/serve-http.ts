@@ -147,7 +147,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
       void httpSseHandler.message(req, res);
       return;
     }
-    if (auth && serveResourceMetadata(auth, req, res, pathname)) return;
+    if (auth && pathname !== path && serveResourceMetadata(auth, req, res, pathname)) return;
     if (observer && pathname?.startsWith(observer.path)) {
       if (adminScopes)
         requireAdmin(auth!, adminScopes, req, res, () => observer.handle(req, res) || notFound(res));

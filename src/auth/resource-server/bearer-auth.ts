@@ -62,6 +62,8 @@ export class BearerAuth {
   readonly #pending = new Map<string, Promise<AuthInfo | AuthRefusal>>();
   #resource: URL | undefined;
   #metadataUrl = '';
+  // Computed once with the resource: routing asks for them on every request.
+  #metadataPaths: { readonly pathInserted: string; readonly root: string } | undefined;
   #missing: AuthRefusal | undefined;
 
   constructor(private readonly options: BearerAuthOptions) {
@@ -93,8 +95,9 @@ export class BearerAuth {
   }
 
   /** Paths the metadata is served at: path-inserted (preferred) and the root. */
-  get metadataPaths(): { pathInserted: string; root: string } {
-    return metadataPaths(this.resource);
+  get metadataPaths(): { readonly pathInserted: string; readonly root: string } {
+    if (!this.#metadataPaths) throw new TypeError('bearerAuth has no resource URL yet');
+    return this.#metadataPaths;
   }
 
   /**
@@ -111,6 +114,7 @@ export class BearerAuth {
     }
     this.#resource = canonical;
     this.#metadataUrl = metadataUrl(canonical);
+    this.#metadataPaths = Object.freeze(metadataPaths(canonical));
     this.#missing = new AuthRefusal(
       401,
       bearerChallenge({ resource_metadata: this.#metadataUrl, scope: this.requiredScopes.join(' ') }),
