@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCpu } from './lib/cpu.js';
 import { ACCEPT } from './lib/http-session.js';
-import { medianCpu, writeResult } from './lib/results.js';
+import { writeResult, wrkTargetResult } from './lib/results.js';
 import { startServer } from './lib/spawn-server.js';
 import { median } from './lib/stats.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
@@ -122,18 +122,7 @@ writeResult(values.json, {
   scenario: 'Observability overhead, HTTP tools/call (wrk -t1 -c32)',
   unit: 'req/s',
   generator: 'wrk (lean purpose-built, C, one thread), not the erlmcp client',
-  targets: targets.map((target) => {
-    const runs = results.get(target.name)!;
-    return {
-      name: `erlmcp, ${target.name}`,
-      median: med(target.name),
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      rounds: runs.map((r) => r.requestsPerSecond),
-      generatorCpu: medianCpu(runs.map((r) => r.generatorCpu)),
-      serverCpu: medianCpu(runs.map((r) => r.serverCpu)),
-    };
-  }),
+  targets: targets.map((target) => wrkTargetResult(`erlmcp, ${target.name}`, results.get(target.name)!)),
   ratio: { label: 'all on / off', value: median(ratios), rounds: ratios },
   notes: ['target: all on >= 0.90 of off (at most 10% lower)'],
 });

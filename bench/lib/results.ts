@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CpuShare } from './cpu.js';
 import { median } from './stats.js';
+import type { WrkResult } from './wrk.js';
 
 /** One bar of a scenario: erlmcp or a peer. */
 export interface TargetResult {
@@ -36,4 +37,17 @@ export function writeResult(path: string | undefined, result: ScenarioResult): v
 /** The median of each field over rounds. */
 export function medianCpu(shares: CpuShare[]): CpuShare {
   return { seconds: median(shares.map((s) => s.seconds)), percent: median(shares.map((s) => s.percent)) };
+}
+
+/** The bar of a wrk-driven target: medians over its rounds of rate, latency and both sides' CPU. */
+export function wrkTargetResult(name: string, runs: readonly WrkResult[]): TargetResult {
+  return {
+    name,
+    median: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    rounds: runs.map((r) => r.requestsPerSecond),
+    generatorCpu: medianCpu(runs.map((r) => r.generatorCpu)),
+    serverCpu: medianCpu(runs.map((r) => r.serverCpu)),
+  };
 }
