@@ -18,6 +18,9 @@ export interface SessionHandle {
   readonly link: PeerLink;
 }
 
+/** Where a process finds the `requestState` key its cluster shares (options take precedence). */
+export const REQUEST_STATE_SECRET_ENV = 'ERLMCP_REQUEST_STATE_SECRET';
+
 /**
  * The transport-free heart of McpServer: registry, resolved options, capabilities, tasks, and the
  * live sessions and subscriptions that change notifications fan out to.
@@ -68,7 +71,7 @@ export class ServerCore {
     this.cacheScope = options.cache?.cacheScope ?? 'public';
     this.maxInputRounds = options.maxInputRounds ?? DEFAULTS.maxInputRounds;
     this.requestState = new RequestStateCodec(
-      options.requestStateSecret,
+      options.requestStateSecret ?? (process.env[REQUEST_STATE_SECRET_ENV] || undefined),
       options.requestStateTtlMs ?? DEFAULTS.requestStateTtlMs,
     );
     this.tasks =

@@ -34,8 +34,10 @@ export interface McpServerOptions {
   /** 2026 cache hints on lists, reads and discover. Default ttl 0 (always revalidate), scope public. */
   cache?: { ttlMs?: number; cacheScope?: 'public' | 'private' };
   /**
-   * Key of the HMAC that protects 2026 `requestState`. Default: random per process, which is right
-   * for one process; every node of a cluster must share one secret.
+   * Key of the HMAC that protects 2026 `requestState`. Default: the `ERLMCP_REQUEST_STATE_SECRET`
+   * environment variable, else random per process, which is right for one process only: every node
+   * that may receive the retry of an input round must share one secret (`erlmcp serve --workers`
+   * shares one among its workers by itself).
    */
   requestStateSecret?: string | Uint8Array;
   /** Lifetime of a `requestState`. Default 10 min. */

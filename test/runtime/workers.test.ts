@@ -208,3 +208,57 @@ describe('erlmcp serve --workers', () => {
     expect(await cli.exited).toBe(0);
   }, 40_000);
 });
+
+describe('erlmcp serve --workers, 2026 input rounds', () => {
+  let server: CliServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('accepts the retry of an input round on whichever worker takes it (one shared requestState key)', async () => {
+    server = await startCli([
+      'dist/examples/everything.js',
+      '--transport',
+      'http',
+      '--port',
+      '0',
+      '--workers',
+      '2',
+    ]);
+    const cli = server;
+    await waitUntil(() => readyPids(cli).length === 2, 15_000);
+    const headers = { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'test_elicitation' };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+      'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1' },
+    };
+    const body = (id: number, params: Record<string, unknown> = {}) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'test_elicitation', arguments: { message: 'who?' }, _meta: meta, ...params },
+    });
+    // Each round on a fresh connection: the cluster spreads them, so first rounds and retries land on
+    // different workers again and again (with a key per worker, about half of these failed).
+    for (let i = 0; i < 8; i++) {
+      const first = await post(cli.url, headers, body(2 * i + 1));
+      const round = first.body.result as unknown as {
+        resultType: string;
+        requestState: string;
+        inputRequests: Record<string, unknown>;
+      };
+      expect(round.resultType).toBe('input_required');
+      const [key] = Object.keys(round.inputRequests);
+      const answer = { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } };
+      const retry = await post(
+        cli.url,
+        headers,
+        body(2 * i + 2, { requestState: round.requestState, inputResponses: { [key!]: answer } }),
+      );
+      expect(retry.body.error, JSON.stringify(retry.body.error)).toBeUndefined();
+      expect(retry.body.result?.content[0]?.text).toContain('action=accept');
+    }
+  }, 40_000);
+});

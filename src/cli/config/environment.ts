@@ -1,4 +1,5 @@
 import { CLUSTER_SECRET_ENV } from '../../serve/cluster/messages.js';
+import { REQUEST_STATE_SECRET_ENV } from '../../server/core.js';
 import { didYouMean } from '../did-you-mean.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
@@ -6,7 +7,11 @@ import { CONFIG_SCHEMA } from './config-schema.js';
 const ENV_PREFIX = 'ERLMCP_';
 
 /** Variables erlmcp reads that are not configuration keys (the config file; the cluster's secret). */
-const OTHER_VARIABLES: ReadonlySet<string> = new Set(['ERLMCP_CONFIG', CLUSTER_SECRET_ENV]);
+const OTHER_VARIABLES: ReadonlySet<string> = new Set([
+  'ERLMCP_CONFIG',
+  CLUSTER_SECRET_ENV,
+  REQUEST_STATE_SECRET_ENV,
+]);
 
 /** A configuration key that has an environment variable: every key of the schema, objects included. */
 export interface EnvironmentKey {

@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { RestartBudget } from '../../client/resilience/restart-budget.js';
 import { channels, type RestartEvent } from '../../core/diagnostics.js';
+import { REQUEST_STATE_SECRET_ENV } from '../../server/core.js';
 import { serveClusterViews } from './cluster-views.js';
 import { CLUSTER_SECRET_ENV, isMessage, type PrimaryMessage, type ReadyMessage } from './messages.js';
 
@@ -28,6 +29,7 @@ export function runPrimary(options: PrimaryOptions): void {
   let pendingFirst = options.workers;
   // Lets a worker believe the identity another worker forwards with a proxied request.
   const secret = randomBytes(16).toString('hex');
+  const requestStateSecret = randomBytes(32).toString('hex');
   let stopping = false;
   let restarts = 0;
 
@@ -44,7 +46,12 @@ export function runPrimary(options: PrimaryOptions): void {
   };
 
   const fork = () => {
-    const worker = cluster.fork({ [CLUSTER_SECRET_ENV]: secret });
+    // Workers share one requestState key (a configured one, else one made here): the retry of a 2026
+    // input round may reach any worker.
+    const worker = cluster.fork({
+      [CLUSTER_SECRET_ENV]: secret,
+      [REQUEST_STATE_SECRET_ENV]: process.env[REQUEST_STATE_SECRET_ENV] || requestStateSecret,
+    });
     worker.on('message', (message: unknown) => {
       if (!isMessage<ReadyMessage>(message, 'erlmcp:ready')) return;
       if (message.route) {
