@@ -127,6 +127,10 @@ describe('UriTemplate (fuzz)', () => {
         const subject = expandFirst
           ? t.expand(Object.fromEntries(t.variableNames.map((n, i) => [n, `${uri}${i}`])))
           : uri;
+        // The oracle backtracks: k adjacent greedy groups against a URI that does not match cost about
+        // length^k steps (seen: a 90 s run). Keep it to cases it answers in milliseconds; the matcher
+        // under test is linear and the other properties cover long inputs.
+        fc.pre(parts.filter((part) => typeof part !== 'string').length <= 4 && subject.length <= 48);
         const expected = referenceCaptures(parts, subject);
         const got = captureUri(compileMatcher(parts), subject);
         // The RegExp reports an empty capture as "" where the matcher may say undefined: both absent.
