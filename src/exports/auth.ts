@@ -9,14 +9,14 @@ export { FileTokenStore } from '../auth/client/file-token-store.js';
 export type { OAuthHttpOptions } from '../auth/client/http.js';
 export type { HttpAuth, HttpAuthRequest } from '../auth/client/http-auth.js';
 export { type AssertionTarget, type IdJagOptions, idJagAssertion } from '../auth/client/id-jag.js';
-export {
-  type AuthorizationCallback,
-  type AuthorizationPrompt,
-  type ClientCredentialsOptions,
-  type JwtBearerOptions,
-  OAuthClient,
-  type OAuthClientOptions,
-} from '../auth/client/oauth-client.js';
+export { OAuthClient } from '../auth/client/oauth-client.js';
+export type {
+  AuthorizationCallback,
+  AuthorizationPrompt,
+  ClientCredentialsOptions,
+  JwtBearerOptions,
+  OAuthClientOptions,
+} from '../auth/client/oauth-client-options.js';
 export type { ClientMetadata, PreRegisteredClient } from '../auth/client/registration.js';
 export {
   MemoryTokenStore,

@@ -24,11 +24,8 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FileTokenStore } from '../../src/auth/client/file-token-store.js';
-import {
-  type AuthorizationPrompt,
-  OAuthClient,
-  type OAuthClientOptions,
-} from '../../src/auth/client/oauth-client.js';
+import { OAuthClient } from '../../src/auth/client/oauth-client.js';
+import type { AuthorizationPrompt, OAuthClientOptions } from '../../src/auth/client/oauth-client-options.js';
 import { insertWellKnown } from '../../src/auth/metadata/well-known.js';
 import { bearerAuth } from '../../src/auth/resource-server/bearer-auth.js';
 import { jwtVerifier } from '../../src/auth/resource-server/jwt-verifier.js';
