@@ -1,9 +1,9 @@
 /**
  * What OAuth costs on the hot path: `tools/call` (2026 stateless, `echo`) over HTTP against erlmcp
  * without auth and as a resource server checking a valid Bearer JWT (ES256, jose) on every request,
- * the issuer's JWKS served from this process. Same process layout and load for each; rounds with the
- * two interleaved, medians and the auth / no-auth ratio. Target: >= 0.90.
- * Usage: node dist/bench/auth-overhead.js [--seconds 5] [--rounds 3] [--quick]
+ * the issuer's JWKS served from this process. Both servers stay up and take turns (ABBA), pinned
+ * apart from wrk; medians and the auth / no-auth ratio of each round. Target: >= 0.90.
+ * Usage: node dist/bench/auth-overhead.js [--seconds 3] [--rounds 5] [--quick]
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,15 +14,15 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { formatCpu } from './lib/cpu.js';
 import { ACCEPT } from './lib/http-session.js';
 import { writeResult, wrkTargetResult } from './lib/results.js';
-import { startServer } from './lib/spawn-server.js';
+import { type ServerProcess, startServer } from './lib/spawn-server.js';
 import { median } from './lib/stats.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     quick: { type: 'boolean' },
     json: { type: 'string' },
   },
@@ -33,6 +33,9 @@ const connections = 32;
 const OFF = 'no auth';
 const ON = 'Bearer JWT checked';
 const AUDIENCE = 'https://bench.example/mcp';
+// The server on one core and wrk on the other (where taskset exists), as in every run of this scenario.
+const SERVER_CPU = 1;
+const WRK_CPU = 0;
 
 // The issuer: a key pair, its JWKS on loopback, and one token for the whole run.
 const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -78,41 +81,49 @@ function load(url: string, serverPid: number, extra: Record<string, string>, run
     connections,
     seconds: runSeconds,
     serverPid,
+    cpu: WRK_CPU,
   });
 }
 
 console.log(
-  `OAuth overhead, HTTP tools/call: wrk -t1 -c${connections}, ${seconds}s per run, ${rounds} round(s), Node ${process.version}`,
+  `OAuth overhead, HTTP tools/call: wrk -t1 -c${connections} (wrk on CPU ${WRK_CPU}, server on CPU ${SERVER_CPU}), ${seconds}s per run, ${rounds} round(s) of four runs (off, on, on, off), Node ${process.version}`,
 );
 const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
 const ratios: number[] = [];
+// Both servers live for the whole run and take turns in ABBA order: on this shared 2-core VM the
+// speed of the machine drifts by up to 2x over tens of seconds, so each ratio compares runs made
+// side by side, and the order cancels a drift that is linear over the four runs.
+const servers: ServerProcess[] = [];
 try {
-  for (let round = 1; round <= rounds; round++) {
-    const rates: Record<string, number> = {};
-    for (const target of targets) {
-      const server = await startServer(join(here, 'peers/erlmcp-http-auth-server.js'), target.args);
-      try {
-        // Without the token the protected server must refuse: the measured run is really checked.
-        if (target.headers.authorization) {
-          const refused = await fetch(server.url, { method: 'POST', headers: ACCEPT, body: '{}' });
-          if (refused.status !== 401)
-            throw new Error(`${target.name}: no token got ${refused.status}, not 401`);
-        }
-        await load(server.url, server.pid, target.headers, values.quick ? 1 : seconds); // warm-up, discarded
-        const result = await load(server.url, server.pid, target.headers);
-        if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} non-2xx responses`);
-        results.get(target.name)!.push(result);
-        rates[target.name] = result.requestsPerSecond;
-        console.log(
-          `round ${round}: ${target.name.padEnd(20)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  wrk CPU ${formatCpu(result.generatorCpu)}  server CPU ${formatCpu(result.serverCpu)}`,
-        );
-      } finally {
-        await server.stop();
-      }
+  for (const target of targets) {
+    const server = await startServer(join(here, 'peers/erlmcp-http-auth-server.js'), target.args, {
+      cpu: SERVER_CPU,
+    });
+    servers.push(server);
+    // Without the token the protected server must refuse: the measured run is really checked.
+    if (target.headers.authorization) {
+      const refused = await fetch(server.url, { method: 'POST', headers: ACCEPT, body: '{}' });
+      if (refused.status !== 401) throw new Error(`${target.name}: no token got ${refused.status}, not 401`);
     }
-    ratios.push(rates[ON]! / rates[OFF]!);
+    await load(server.url, server.pid, target.headers, values.quick ? 1 : seconds); // warm-up, discarded
+  }
+  const [off, on] = [0, 1].map((index) => ({ target: targets[index]!, server: servers[index]! }));
+  for (let round = 1; round <= rounds; round++) {
+    const sums: Record<string, number> = { [OFF]: 0, [ON]: 0 };
+    for (const { target, server } of [off!, on!, on!, off!]) {
+      const result = await load(server.url, server.pid, target.headers);
+      if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} non-2xx responses`);
+      results.get(target.name)!.push(result);
+      sums[target.name]! += result.requestsPerSecond;
+      console.log(
+        `round ${round}: ${target.name.padEnd(20)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  wrk CPU ${formatCpu(result.generatorCpu)}  server CPU ${formatCpu(result.serverCpu)}`,
+      );
+    }
+    ratios.push(sums[ON]! / sums[OFF]!);
+    console.log(`round ${round}: auth / no auth ${ratios.at(-1)!.toFixed(3)}`);
   }
 } finally {
+  for (const server of servers) await server.stop();
   jwksServer.close();
 }
 const med = (name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { pinned } from './pin.js';
 
 export interface ServerProcess {
   url: string;
@@ -8,9 +9,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a peer server script (bench/peers/*) that prints `URL <url>` once it listens. */
-export async function startServer(script: string, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts a peer server script (bench/peers/*) that prints `URL <url>` once it listens; `cpu` pins it
+ * to that CPU (see `pinned`).
+ */
+export async function startServer(
+  script: string,
+  args: string[] = [],
+  options: { cpu?: number } = {},
+): Promise<ServerProcess> {
+  const [command, argv] =
+    options.cpu === undefined
+      ? [process.execPath, [script, ...args]]
+      : pinned(options.cpu, process.execPath, [script, ...args]);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.setEncoding('utf8');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CpuShare, startCpuWindow } from './cpu.js';
+import { pinned } from './pin.js';
 
 export interface WrkResult {
   /** Every answered request, whatever its status. */
@@ -24,6 +25,8 @@ export interface WrkOptions {
   seconds: number;
   /** The server's pid, to read its CPU from /proc. */
   serverPid?: number;
+  /** Pins wrk to this CPU (see `pinned`). */
+  cpu?: number;
 }
 
 /**
@@ -38,7 +41,8 @@ export function runWrkScript(url: string, lua: string, options: WrkOptions): Pro
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', script, url];
   const cpu = startCpuWindow(options.serverPid);
   return new Promise((resolve, reject) => {
-    execFile('wrk', args, (error, stdout) => {
+    const [command, argv] = options.cpu === undefined ? ['wrk', args] : pinned(options.cpu, 'wrk', args);
+    execFile(command, argv, (error, stdout) => {
       const window = cpu.stop();
       rmSync(dir, { recursive: true, force: true });
       if (error) {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalIssuer, nowSeconds, parseChallenge } from '../../../test/support/local-issuer.js';
 import type { AuthInfo } from '../../core/auth-info.js';
 import { AuthRefusal, type BearerAuthOptions, bearerAuth } from './bearer-auth.js';
 import { jwtVerifier } from './jwt-verifier.js';
 import { InvalidTokenError, type TokenVerifier } from './token-verifier.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
@@ -247,11 +248,40 @@ describe('BearerAuth.authenticate: valid tokens', () => {
     for (const outcome of outcomes) expect(refusal(outcome).status).toBe(401);
   });
 
+  it("takes a repeat of a connection's last header without hashing, until the entry's trust ends", async () => {
+    const { auth, calls } = guard({ cacheMaxAgeMs: 60_000 });
+    const alice = await mint();
+    const bob = await mint({ sub: 'bob' });
+    const connection = {};
+    const first = (await auth.authenticate(`Bearer ${alice}`, '/mcp', connection)) as AuthInfo;
+    const hashes = vi.spyOn(VerifiedTokenCache.prototype, 'key');
+    try {
+      // The second use fills the connection's memo (one hash); the third is a string comparison.
+      expect(auth.authenticate(`Bearer ${alice}`, '/mcp', connection)).toEqual(first);
+      expect(auth.authenticate(`Bearer ${alice}`, '/mcp', connection)).toEqual(first);
+      expect(hashes).toHaveBeenCalledTimes(1);
+      // Another token on the same connection is its own, and becomes the memo.
+      const other = (await auth.authenticate(`Bearer ${bob}`, '/mcp', connection)) as AuthInfo;
+      expect(other.principal).toBe(`${issuer.issuer}#bob`);
+      // Past the cache's trust window the memo is not used either: the token is verified again.
+      const later = Date.now() + 61_000;
+      vi.spyOn(Date, 'now').mockReturnValue(later);
+      const before = calls.count;
+      await auth.authenticate(`Bearer ${alice}`, '/mcp', connection);
+      expect(calls.count).toBe(before + 1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('puts the raw token in AuthInfo only with exposeToken, first use and cached alike', async () => {
     const { auth } = guard({ exposeToken: true });
     const token = await mint();
     expect(((await auth.authenticate(`Bearer ${token}`, '/mcp')) as AuthInfo).token).toBe(token);
     expect((auth.authenticate(`Bearer ${token}`, '/mcp') as AuthInfo).token).toBe(token);
+    const connection = {};
+    auth.authenticate(`Bearer ${token}`, '/mcp', connection);
+    expect((auth.authenticate(`Bearer ${token}`, '/mcp', connection) as AuthInfo).token).toBe(token);
   });
 });
 

@@ -31,7 +31,7 @@ describe('VerifiedTokenCache', () => {
     const cache = new VerifiedTokenCache(10, 3_600_000);
     const key = cache.key('a');
     cache.put(key, info('alice', T0 / 1000 + 60), T0);
-    expect(cache.get(key, T0 + 59_999)?.principal).toBe('alice');
+    expect(cache.get(key, T0 + 59_999)?.info.principal).toBe('alice');
     expect(cache.get(key, T0 + 60_000)).toBeUndefined();
     expect(cache.size).toBe(0);
   });
@@ -65,8 +65,8 @@ describe('VerifiedTokenCache', () => {
     cache.put('c', info('c'), T0);
     expect(cache.size).toBe(2);
     expect(cache.get('a', T0)).toBeUndefined();
-    expect(cache.get('b', T0)?.principal).toBe('b');
-    expect(cache.get('c', T0)?.principal).toBe('c');
+    expect(cache.get('b', T0)?.info.principal).toBe('b');
+    expect(cache.get('c', T0)?.info.principal).toBe('c');
   });
 
   it('renewing an entry at capacity evicts no other entry', () => {
@@ -74,7 +74,7 @@ describe('VerifiedTokenCache', () => {
     cache.put('a', info('a'), T0);
     cache.put('b', info('b'), T0);
     cache.put('b', info('b'), T0 + 1);
-    expect(cache.get('a', T0 + 1)?.principal).toBe('a');
-    expect(cache.get('b', T0 + 1)?.principal).toBe('b');
+    expect(cache.get('a', T0 + 1)?.info.principal).toBe('a');
+    expect(cache.get('b', T0 + 1)?.info.principal).toBe('b');
   });
 });

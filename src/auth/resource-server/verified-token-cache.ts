@@ -11,8 +11,14 @@ const oneShotHash = (
  * until they expire: a repeat request costs one hash and one map lookup instead of a signature
  * check. Bounded: past `maxEntries` the oldest entry goes.
  */
+/** A verified token's credentials and the time (ms) they stop being trusted. */
+export interface VerifiedEntry {
+  readonly info: AuthInfo;
+  readonly until: number;
+}
+
 export class VerifiedTokenCache {
-  readonly #entries = new Map<string, { info: AuthInfo; until: number }>();
+  readonly #entries = new Map<string, VerifiedEntry>();
 
   constructor(
     private readonly maxEntries: number,
@@ -27,10 +33,10 @@ export class VerifiedTokenCache {
       : crypto.createHash('sha256').update(token).digest('binary');
   }
 
-  get(key: string, now: number): AuthInfo | undefined {
+  get(key: string, now: number): VerifiedEntry | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.until > now) return entry.info;
+    if (entry.until > now) return entry;
     this.#entries.delete(key);
     return undefined;
   }

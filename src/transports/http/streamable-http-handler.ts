@@ -113,7 +113,7 @@ export function createStreamableHttpHandler(
       dispatch(req, res, parsedBody);
       return;
     }
-    const outcome = auth.authenticate(req.headers.authorization, req.url);
+    const outcome = auth.authenticate(req.headers.authorization, req.url, req.socket);
     if (outcome instanceof Promise) {
       outcome.then(
         (settled) => admit(req, res, parsedBody, settled),
