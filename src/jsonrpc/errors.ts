@@ -47,7 +47,9 @@ export type ErlmcpErrorCode =
   | 'ERR_OAUTH_REGISTRATION'
   | 'ERR_OAUTH_AUTHORIZATION'
   | 'ERR_OAUTH_TOKEN'
-  | 'ERR_UNAUTHORIZED';
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_REDIS_CLIENT_MISSING'
+  | 'ERR_SHARED_STATE_UNAVAILABLE';
 
 /** A local error with a stable code, e.g. a timeout raised while waiting for the peer. */
 export class ErlmcpError extends Error {

@@ -5,6 +5,7 @@ import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { LIST_CHANGED } from '../protocol/methods.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import type { ClusterMessage, ClusterNode } from './cluster.js';
 import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
@@ -46,6 +47,8 @@ export class ServerCore {
   readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
+  /** The other nodes of a cluster sharing sessions and fan-out (set by `attachCluster`). */
+  cluster: ClusterNode | undefined;
   #capabilities: ServerCapabilities | undefined;
   readonly #shutdownCallbacks = new Set<() => void>();
 
@@ -85,6 +88,21 @@ export class ServerCore {
     this.registry.onChange((kind) => {
       this.#capabilities = undefined;
       this.#fanOutListChanged(kind);
+      this.cluster?.publish({ type: 'list-changed', kind });
+    });
+  }
+
+  /**
+   * Joins a cluster: changes raised here reach the sessions and listens of every node, and theirs
+   * reach this node's. Tasks move to the cluster's store when it has one. Once, before serving.
+   */
+  attachCluster(cluster: ClusterNode): void {
+    if (this.cluster) throw new TypeError('this server already belongs to a cluster');
+    this.cluster = cluster;
+    if (cluster.taskStore) this.tasks?.useStore(cluster.taskStore);
+    cluster.onMessage((message: ClusterMessage) => {
+      if (message.type === 'list-changed') this.#fanOutListChanged(message.kind);
+      else if (message.type === 'resource-updated') this.#fanOutResourceUpdated(message.uri);
     });
   }
 
@@ -122,8 +140,13 @@ export class ServerCore {
     this.tasks?.abortAll();
   }
 
-  /** `resources/updated` to every 2025 session and 2026 subscription that asked for `uri`. */
+  /** `resources/updated` to every 2025 session and 2026 subscription that asked for `uri`, on every node. */
   resourceUpdated(uri: string): void {
+    this.#fanOutResourceUpdated(uri);
+    this.cluster?.publish({ type: 'resource-updated', uri });
+  }
+
+  #fanOutResourceUpdated(uri: string): void {
     for (const handle of this.sessions) {
       if (handle.session.initialized && handle.session.subscriptions.has(uri)) {
         safeNotify(this, handle.link, {

@@ -15,6 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['client'],
   ['auth'],
   ['transports'],
+  ['scale'],
   ['observability'],
   ['serve'],
   ['cli', 'exports', 'index.ts'],

@@ -29,7 +29,13 @@ export class TaskManager {
   readonly #running = new Map<string, RunningTask>();
   #inputCounter = 0;
 
-  constructor(readonly store: TaskStore) {}
+  constructor(public store: TaskStore) {}
+
+  /** Moves to another store (a cluster's) before any task started; tasks already running stay put. */
+  useStore(store: TaskStore): void {
+    if (this.#running.size > 0) throw new TypeError('tasks are running: the task store can no longer change');
+    this.store = store;
+  }
 
   async start(
     owner: string,

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { ClusterMessage, ClusterNode, SharedSession } from '../server/cluster.js';
+import type { TaskStore } from '../server/tasks/task-store.js';
+import { connectRedis, type RedisLink, type RedisLinkOptions, type RedisReply } from './redis-link.js';
+import { BROADCAST_CHANNEL, nodeChannel, sessionKey } from './session-keys.js';
+
+export interface RedisClusterNodeOptions extends RedisLinkOptions {
+  /** This node's id (default: random); server→client request ids start with it. */
+  nodeId?: string;
+  /** Told of Redis failures that a caller does not see (writes, pub/sub). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A cluster node on Redis: each 2025 session is one small hash (TTL = the idle timeout), messages to
+ * the other nodes go over pub/sub (one broadcast channel, one inbox per node).
+ */
+export class RedisClusterNode implements ClusterNode {
+  readonly #listeners = new Set<(message: ClusterMessage) => void>();
+  taskStore?: TaskStore;
+
+  private constructor(
+    readonly nodeId: string,
+    readonly link: RedisLink,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  static async connect(options: RedisClusterNodeOptions): Promise<RedisClusterNode> {
+    const onError = options.onError ?? (() => {});
+    const link = await connectRedis({ ...options, onError });
+    const node = new RedisClusterNode(options.nodeId ?? randomBytes(6).toString('base64url'), link, onError);
+    await link.subscribe([BROADCAST_CHANNEL, nodeChannel(node.nodeId)], (text) => node.#receive(text));
+    return node;
+  }
+
+  get available(): boolean {
+    return this.link.ready;
+  }
+
+  async createSession(session: SharedSession, idleMs: number): Promise<void> {
+    const key = sessionKey(session.id);
+    await Promise.all([
+      this.link.command(key, ['HSET', key, ...sessionFields(session)]),
+      this.link.command(key, ['PEXPIRE', key, String(idleMs)]),
+    ]);
+  }
+
+  async loadSession(id: string): Promise<SharedSession | undefined> {
+    const key = sessionKey(id);
+    const reply = await this.link.command(key, ['HGETALL', key]);
+    return parseSession(id, reply);
+  }
+
+  updateSession(session: SharedSession, idleMs: number): void {
+    const key = sessionKey(session.id);
+    // Only an existing session is updated: a write racing a DELETE must not bring it back.
+    this.#fireAndForget(
+      this.link
+        .command(key, ['EXISTS', key])
+        .then((exists) =>
+          exists === 1
+            ? Promise.all([
+                this.link.command(key, ['HSET', key, ...sessionFields(session)]),
+                this.link.command(key, ['PEXPIRE', key, String(idleMs)]),
+              ])
+            : undefined,
+        ),
+    );
+    this.publish({ type: 'session-changed', session });
+  }
+
+  touchSession(id: string, idleMs: number): void {
+    const key = sessionKey(id);
+    this.#fireAndForget(this.link.command(key, ['PEXPIRE', key, String(idleMs)]));
+  }
+
+  deleteSession(id: string): void {
+    const key = sessionKey(id);
+    this.#fireAndForget(this.link.command(key, ['DEL', key]));
+    this.publish({ type: 'session-ended', sessionId: id });
+  }
+
+  publish(message: ClusterMessage, node?: string): void {
+    const channel = node === undefined ? BROADCAST_CHANNEL : nodeChannel(node);
+    this.#fireAndForget(this.link.publish(channel, JSON.stringify({ from: this.nodeId, message })));
+  }
+
+  onMessage(listener: (message: ClusterMessage) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.link.close();
+  }
+
+  #receive(text: string): void {
+    let envelope: { from?: unknown; message?: ClusterMessage };
+    try {
+      envelope = JSON.parse(text) as typeof envelope;
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    if (envelope.from === this.nodeId || !envelope.message) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener(envelope.message);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  #fireAndForget(pending: Promise<unknown>): void {
+    pending.catch(this.onError);
+  }
+}
+
+function sessionFields(session: SharedSession): string[] {
+  return [
+    'v',
+    session.protocolVersion,
+    'ci',
+    JSON.stringify(session.clientInfo ?? null),
+    'cc',
+    JSON.stringify(session.clientCapabilities),
+    'll',
+    session.logLevel ?? '',
+    'in',
+    session.initialized ? '1' : '0',
+    'sub',
+    JSON.stringify(session.subscriptions),
+    'p',
+    session.principalDigest,
+  ];
+}
+
+function parseSession(id: string, reply: RedisReply): SharedSession | undefined {
+  const fields = hashOf(reply);
+  if (fields.v === undefined) return undefined;
+  return {
+    id,
+    protocolVersion: fields.v,
+    clientInfo: JSON.parse(fields.ci ?? 'null') ?? undefined,
+    clientCapabilities: JSON.parse(fields.cc ?? '{}'),
+    logLevel: (fields.ll || undefined) as SharedSession['logLevel'],
+    initialized: fields.in === '1',
+    subscriptions: JSON.parse(fields.sub ?? '[]'),
+    principalDigest: fields.p ?? '',
+  };
+}
+
+/** HGETALL's reply: a flat array (RESP2) or a map, as the client gives it. */
+function hashOf(reply: RedisReply): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
+  } else if (reply && typeof reply === 'object') {
+    for (const [name, value] of Object.entries(reply)) fields[name] = String(value);
+  }
+  return fields;
+}
