@@ -8,7 +8,8 @@ export type RefusalReason =
   | 'rate_limited'
   | 'too_many_sessions'
   | 'too_many_in_flight'
-  | 'too_many_streams';
+  | 'too_many_streams'
+  | 'unavailable';
 
 /**
  * A refusal by the runtime: a wire error whose `data` says which limit and when to retry, and the
@@ -97,4 +98,15 @@ export const tooManyStreams = (max: number) =>
     409,
     undefined,
     'maxStreamsPerSession',
+  );
+
+/** The cluster's shared store (Redis) is unreachable: what needs it waits until it is back. */
+export const sharedStateUnavailable = (retryAfterMs: number) =>
+  new LimitError(
+    ErrorCode.Overloaded,
+    'The shared session store is unreachable; retry shortly',
+    'unavailable',
+    503,
+    retryAfterMs,
+    'redis',
   );

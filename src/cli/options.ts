@@ -31,6 +31,7 @@ export const SERVE_OPTIONS = {
   'auth-audience': { type: 'string' },
   'auth-jwks': { type: 'string' },
   'auth-introspection': { type: 'string' },
+  redis: { type: 'string' },
   observer: { type: 'boolean' },
   ...COMMON_OPTIONS,
 } as const;

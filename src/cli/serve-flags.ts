@@ -23,6 +23,7 @@ const NETWORK_FLAGS = [
   'auth-audience',
   'auth-jwks',
   'auth-introspection',
+  'redis',
 ] as const;
 
 /** The configuration `erlmcp serve <module>` runs with these flags (file and environment layered under them). */
@@ -42,6 +43,7 @@ export function serveConfig(module: string, flags: ServeFlags): ServeConfig {
       metricsPath === undefined ? undefined : { metricsPath: metricsPath === 'false' ? false : metricsPath },
     config: flags.config,
     auth: authFlags(flags),
+    redis: flags.redis === undefined ? undefined : { url: flags.redis },
     tls:
       flags['tls-cert'] || flags['tls-key'] || flags['tls-client-ca']
         ? { cert: flags['tls-cert'], key: flags['tls-key'], clientCa: flags['tls-client-ca'] }
@@ -50,6 +52,11 @@ export function serveConfig(module: string, flags: ServeFlags): ServeConfig {
   if (config.transport === 'stdio' && config.auth) {
     // The spec: a stdio server takes its credentials from the environment, not OAuth.
     throw new UsageError('auth (OAuth) needs an http or ws transport: stdio servers do not use OAuth');
+  }
+  if (config.redis && config.transport !== 'http') {
+    throw new UsageError(
+      `redis (scale-out) shares 2025 HTTP sessions between nodes: it needs --transport http, not ${config.transport}`,
+    );
   }
   if (config.transport === 'tcp' && config.auth) {
     throw new UsageError(

@@ -107,6 +107,10 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
       if (metricsPath !== undefined)
         endpoints.metrics = metricsPath === false ? false : { path: metricsPath };
       if (healthPaths !== undefined) endpoints.health = healthPaths;
+      const redis = config.redis && {
+        url: config.redis.url.includes(',') ? config.redis.url.split(',') : config.redis.url,
+        ...(config.redis.cluster === undefined ? {} : { cluster: config.redis.cluster }),
+      };
       const listen = (routing: object) =>
         serveHttp(server, {
           ...http,
@@ -115,10 +119,12 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
           path: config.path,
           observer,
           ...endpoints,
+          ...(redis ? { redis } : {}),
           ...routing,
         });
       // Only HTTP needs routing between workers: a ws/tcp connection is a whole session on one worker.
-      const handle = cluster.isWorker ? await runWorker(listen) : await listen({});
+      // On Redis every worker is a node of its own: any of them serves any session, nothing to route.
+      const handle = cluster.isWorker && !redis ? await runWorker(listen) : await listen({});
       const observerUrl = handle.observer ? new URL(handle.observer.path, handle.url).href : undefined;
       return Object.assign(handle, { observerUrl });
     }

@@ -2,7 +2,7 @@
 const SERVE_USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp] [--host H] [--port N] [--path /mcp]
                     [--workers N] [--config file.json] [--tls-cert F --tls-key F [--tls-client-ca F]] [--observer]
                     [--metrics-path P|false] [--auth-issuer URL [--auth-audience URL] [--auth-jwks URL]
-                    [--auth-introspection URL]]
+                    [--auth-introspection URL]] [--redis redis://host:port]
 
   Runs the McpServer exported by <module> (default export, "server" or "createServer"): a .js/.mjs
   file, or a .ts file where Node strips types (Node >= 22.18; 22.6-22.17 with --experimental-strip-types).
@@ -14,6 +14,9 @@ const SERVE_USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp
   (--auth-introspection, with auth.introspection.clientId/clientSecret in the config or environment);
   --auth-audience defaults to the endpoint URL; /metrics and the observer then need scope erlmcp:admin.
   Scopes: auth.requiredScopes in the config file, and "scopes" on tools, resources, prompts (docs/auth.md).
+  --redis makes this process one node of a cluster on Redis (http): 2025 sessions, resumable events,
+  tasks and list_changed are shared, so any node behind a plain load balancer serves any request.
+  Give every node the same ERLMCP_REQUEST_STATE_SECRET (docs/scale.md). Needs npm i @redis/client.
   HTTP also serves GET /metrics (Prometheus), /healthz and /readyz; --metrics-path P moves the metrics,
   --metrics-path false turns them off (docs/observability.md).
   Settings come from defaults < --config file (or ERLMCP_CONFIG) < ERLMCP_* environment variables

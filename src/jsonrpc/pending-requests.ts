@@ -28,9 +28,12 @@ export class PendingRequests {
   readonly #pending = new Map<RequestId, Pending>();
   #nextId = 0;
 
-  nextId(): number {
+  /** `idPrefix` makes ids strings that name their sender (a cluster node: answers find their way back). */
+  constructor(private readonly idPrefix?: string) {}
+
+  nextId(): RequestId {
     this.#nextId += 1;
-    return this.#nextId;
+    return this.idPrefix === undefined ? this.#nextId : `${this.idPrefix}${this.#nextId}`;
   }
 
   get size(): number {

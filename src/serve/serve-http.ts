@@ -10,6 +10,7 @@ import {
   type ObserverOptions,
   type ObserverSource,
 } from '../observability/observer/index.js';
+import { joinRedisCluster, type RedisScaleOptions } from '../scale/join-cluster.js';
 import type { McpServer } from '../server/mcp-server.js';
 import { hostOriginGuard } from '../transports/host-policy.js';
 import { createHttpSseHandler } from '../transports/http/http-sse-2024.js';
@@ -61,6 +62,11 @@ export interface ServeHttpOptions extends HttpTransportOptions {
   host?: string;
   /** Port; 0 picks a free one. Default 3000. */
   port?: number;
+  /**
+   * Run as one node of a cluster on Redis (docs/scale.md): 2025 sessions, resumable events, tasks
+   * and change notifications are shared, so any node serves any request. Needs `@redis/client`.
+   */
+  redis?: RedisScaleOptions;
 }
 
 export interface HttpServerHandle {
@@ -91,7 +97,11 @@ export interface HttpServerHandle {
 /** Serves an McpServer on a plain `node:http` server at `path`. */
 export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
   const path = options.path ?? HTTP_DEFAULTS.path;
-  const handler = createStreamableHttpHandler(mcp, options);
+  const membership = options.redis ? await joinRedisCluster(mcp, options.redis, options) : undefined;
+  const handler = createStreamableHttpHandler(
+    mcp,
+    membership ? { ...options, eventStore: membership.eventStore } : options,
+  );
   const httpSsePaths =
     options.httpSse === false
       ? undefined
@@ -192,6 +202,7 @@ export async function serveHttp(mcp: McpServer, options: ServeHttpOptions = {}):
         observer?.close();
         await handler.close();
         await httpSseHandler?.close();
+        await membership?.leave();
         if (ownMetrics) metrics?.close();
       });
     },

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { JsonRpcMessage } from '../jsonrpc/message.js';
 import type { ClientCapabilities, Implementation, LoggingLevel, RequestId } from '../protocol/types.js';
+import type { SessionRecord } from './exchange.js';
 import type { RegistryKind } from './registry.js';
 import type { TaskStore } from './tasks/task-store.js';
 
@@ -66,4 +68,43 @@ export interface ClusterNode {
   /** Tasks every node can list, poll and cancel; undefined keeps them in this process. */
   readonly taskStore?: TaskStore;
   close(): Promise<void>;
+}
+
+/** How a principal is kept in the shared store: a SHA-256 digest ('' for none). */
+export function principalDigest(principal: string | undefined): string {
+  return principal === undefined ? '' : createHash('sha256').update(principal).digest('base64url');
+}
+
+/** The shared form of a session record. */
+export function sharedSession(record: SessionRecord, principal: string | undefined): SharedSession {
+  return {
+    id: record.id,
+    protocolVersion: record.protocolVersion,
+    clientInfo: record.clientInfo,
+    clientCapabilities: record.clientCapabilities,
+    logLevel: record.logLevel,
+    initialized: record.initialized,
+    subscriptions: [...record.subscriptions],
+    principalDigest: principalDigest(principal),
+  };
+}
+
+/** A session record rebuilt from its shared form (on a node that did not open it). */
+export function sessionRecordOf(shared: SharedSession): SessionRecord {
+  return {
+    id: shared.id,
+    protocolVersion: shared.protocolVersion,
+    clientInfo: shared.clientInfo,
+    clientCapabilities: shared.clientCapabilities,
+    logLevel: shared.logLevel,
+    initialized: shared.initialized,
+    subscriptions: new Set(shared.subscriptions),
+  };
+}
+
+/** Applies another node's change to this node's copy of the session. */
+export function applySharedChange(record: SessionRecord, shared: SharedSession): void {
+  record.logLevel = shared.logLevel;
+  record.initialized = shared.initialized;
+  record.subscriptions = new Set(shared.subscriptions);
 }

@@ -49,6 +49,21 @@ export class SessionHost {
   }
 
   /**
+   * A session another node opened, rebuilt here from the cluster's shared store: admitted like a new
+   * one (it counts toward this node's caps), registered and announced, but not negotiated again.
+   */
+  adopt(session: SessionRecord, peer: Peer, link: PeerLink): SessionHandle | { refusal: LimitError } {
+    const refusal = this.core.supervisor.admitSession(peer);
+    if (refusal) return { refusal };
+    const handle: SessionHandle = { session, link };
+    this.core.supervisor.sessionOpened(peer.principal);
+    this.core.sessions.add(handle);
+    if (channels.sessionOpen.hasSubscribers)
+      channels.sessionOpen.publish(sessionEvent(session, peer.transport, peer.principal));
+    return handle;
+  }
+
+  /**
    * Why a request of a session (or a sessionless connection) may not run: a duplicate of an id still
    * in flight (-32600), or a refusal by admission (rate, in-flight, shedding). Undefined: run it.
    * The same for a request alone and for each member of a batch.

@@ -40,6 +40,16 @@ export const CONFIG_SCHEMA = {
       required: ['cert', 'key'],
       additionalProperties: false,
     },
+    redis: {
+      type: 'object',
+      properties: {
+        // One server, or a Redis Cluster's seed nodes separated by commas.
+        url: { type: 'string', pattern: '^rediss?://' },
+        cluster: { type: 'boolean' },
+      },
+      required: ['url'],
+      additionalProperties: false,
+    },
     auth: {
       type: 'object',
       properties: {

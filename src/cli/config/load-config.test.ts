@@ -128,6 +128,7 @@ describe('loadConfig', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(ENVIRONMENT_KEYS.filter((key) => key.object).map((key) => key.name)).toEqual([
       'ERLMCP_TLS',
+      'ERLMCP_REDIS',
       'ERLMCP_AUTH',
       'ERLMCP_HTTP',
       'ERLMCP_LIMITS',
@@ -135,9 +136,18 @@ describe('loadConfig', () => {
       'ERLMCP_LIMITS_RATE',
     ]);
     // Objects with required keys (certificate files, the issuer, introspection credentials) refuse `{}`.
-    const required = ['ERLMCP_TLS', 'ERLMCP_AUTH', 'ERLMCP_AUTH_INTROSPECTION'];
+    const required = ['ERLMCP_TLS', 'ERLMCP_REDIS', 'ERLMCP_AUTH', 'ERLMCP_AUTH_INTROSPECTION'];
     for (const key of ENVIRONMENT_KEYS.filter((key) => key.object && !required.includes(key.name)))
       expect(() => loadConfig({ module: 'm.js' }, { [key.name]: '{}' })).not.toThrow();
+  });
+
+  it('takes the Redis URL from ERLMCP_REDIS_URL and refuses one that is not redis://', () => {
+    expect(
+      loadConfig({ module: 'm.js', transport: 'http' }, { ERLMCP_REDIS_URL: 'redis://r:6380' }).redis,
+    ).toEqual({
+      url: 'redis://r:6380',
+    });
+    expect(() => loadConfig({ module: 'm.js' }, { ERLMCP_REDIS_URL: 'http://r:6380' })).toThrow(/redis/);
   });
 
   it('takes the OAuth settings from the environment too', () => {

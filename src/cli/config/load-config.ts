@@ -45,6 +45,8 @@ export interface ServeConfig {
   };
   limits: RuntimeLimitsInput;
   /** OAuth resource server (HTTP and WebSocket): whose tokens are accepted and what they must hold. */
+  /** One node of a cluster on Redis (docs/scale.md): `url` of one server, or cluster seeds joined by commas. */
+  redis?: { url: string; cluster?: boolean };
   auth?: {
     issuer: string;
     /** What tokens' `aud` must contain. Default: `resource`. */

@@ -1,5 +1,11 @@
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 
+/** The events of one stream after a `Last-Event-ID`, oldest first. */
+export interface Replay {
+  streamId: string;
+  events: { id: string; message: JsonRpcMessage }[];
+}
+
 /** Where the events of 2025 SSE streams are kept so a client can resume after `Last-Event-ID`. */
 export interface EventStore {
   /**
@@ -7,11 +13,11 @@ export interface EventStore {
    * the length of its serialised form, for stores that budget memory.
    */
   append(sessionId: string, streamId: string, message: JsonRpcMessage, size?: number): string;
-  /** Events after `lastEventId`, if that id belongs to a stream of `sessionId`; else undefined. */
-  replay(
-    sessionId: string,
-    lastEventId: string,
-  ): { streamId: string; events: { id: string; message: JsonRpcMessage }[] } | undefined;
+  /**
+   * Events after `lastEventId`, if that id belongs to a stream of `sessionId`; else undefined. A
+   * shared store (another node wrote the stream) may answer later; one that cannot be read rejects.
+   */
+  replay(sessionId: string, lastEventId: string): Replay | undefined | Promise<Replay | undefined>;
   /** Drops every stream of a session. */
   forget(sessionId: string): void;
   /** Drops what may no longer be resumed at `now` (called about once a minute); optional. */
@@ -115,7 +121,7 @@ export class MemoryEventStore implements EventStore {
     session.bytes -= dropped.size;
   }
 
-  replay(sessionId: string, lastEventId: string) {
+  replay(sessionId: string, lastEventId: string): Replay | undefined {
     const dot = lastEventId.lastIndexOf('.');
     if (dot <= 0) return undefined;
     const streamId = lastEventId.slice(0, dot);

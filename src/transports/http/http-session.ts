@@ -14,7 +14,7 @@ import type { Resumable, SseStream } from './sse-stream.js';
  * (which arrive as separate POSTs), its in-flight requests, and its live SSE streams.
  */
 export class HttpSession {
-  readonly outbound = new PendingRequests();
+  readonly outbound: PendingRequests;
   readonly inFlight = new Map<RequestId, LazyAbort>();
   /** Streams that may still be resumed, by stream id. */
   readonly streams = new Map<string, SseStream>();
@@ -29,7 +29,14 @@ export class HttpSession {
     readonly principal: string | undefined,
     /** The session as the server core knows it (the session host registered it). */
     readonly handle: SessionHandle,
-  ) {}
+    /**
+     * A cluster node's id: its stream ids and server→client request ids carry it, so they never clash
+     * with another node's copy of the session and an answer POSTed to another node finds this one.
+     */
+    readonly nodeId?: string,
+  ) {
+    this.outbound = new PendingRequests(nodeId === undefined ? undefined : `${nodeId}.`);
+  }
 
   /**
    * How the server reaches a session outside any request: notifications go to its GET stream;
@@ -56,9 +63,15 @@ export class HttpSession {
     };
   }
 
-  nextStreamId(): string {
+  /**
+   * A new stream's id. In a cluster it names this node, and a GET stream's counter starts with `g`,
+   * so another node resuming it after this one is gone knows to continue it live.
+   */
+  nextStreamId(standalone = false): string {
     this.#streamCounter += 1;
-    return `${this.record.id}-${this.#streamCounter}`;
+    return this.nodeId === undefined
+      ? `${this.record.id}-${this.#streamCounter}`
+      : `${this.record.id}-${this.nodeId}-${standalone ? 'g' : ''}${this.#streamCounter}`;
   }
 
   touch(): void {

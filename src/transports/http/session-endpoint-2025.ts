@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { draining, LimitError, tooManyStreams } from '../../admission/limit-errors.js';
+import {
+  draining,
+  LimitError,
+  sharedStateUnavailable,
+  tooManyStreams,
+} from '../../admission/limit-errors.js';
 import type { AuthInfo } from '../../core/auth-info.js';
 import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
@@ -7,6 +12,7 @@ import {
   classify,
   errorResponse,
   type JsonRpcMessage,
+  type JsonRpcNotification,
   type JsonRpcRequest,
   resultResponse,
 } from '../../jsonrpc/message.js';
@@ -17,6 +23,7 @@ import type { PeerLink } from '../../server/exchange.js';
 import { runRequest, serveRequest } from '../../server/request-runner.js';
 import type { SessionHost } from '../../server/session-host.js';
 import type { ClientAddress } from '../client-address.js';
+import { ClusterSessions } from './cluster-sessions.js';
 import { DEFAULT_RESUME_WINDOW_MS, MemoryEventStore } from './event-store.js';
 import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
@@ -67,19 +74,37 @@ export function createSessionEndpoint(
     });
   const linkSettings: SessionLinkSettings = { mode: options.responseMode ?? 'auto', streamLimits, store };
   const idleMs = options.sessionIdleMs ?? HTTP_DEFAULTS.sessionIdleMs;
+  // In a cluster, sessions live in the shared store: this node's copies come and go, and a session
+  // ends for good only on DELETE or when no node touched it for the idle timeout (the store's TTL).
+  const cluster = core.cluster
+    ? new ClusterSessions(core.cluster, host, sessions, idleMs, (session, reason) =>
+        endSession(session, reason, undefined, 'here'),
+      )
+    : undefined;
+  const retryAfterMs = core.supervisor.limits.retryAfterMs;
   const sweeper = setInterval(
     () => {
       const now = Date.now();
       for (const session of sessions.values())
-        if (session.idleFor(now) > idleMs) endSession(session, 'idle timeout');
+        if (session.idleFor(now) > idleMs) endSession(session, 'idle timeout', undefined, 'here');
       store.expire?.(now);
     },
     Math.min(idleMs, options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS, 60_000),
   );
   sweeper.unref();
 
-  function endSession(session: HttpSession, reason: string, retryMs?: number): void {
+  /** Ends a session: `everywhere` (DELETE) or only this node's copy (`here`; the same on one node). */
+  function endSession(
+    session: HttpSession,
+    reason: string,
+    retryMs: number | undefined,
+    scope: 'everywhere' | 'here',
+  ): void {
     if (!sessions.delete(session.id)) return;
+    if (cluster) {
+      if (scope === 'everywhere') cluster.deleted(session);
+      else cluster.forgotten(session.id);
+    }
     host.close(session.handle, {
       principal: session.principal,
       ip: undefined,
@@ -122,13 +147,56 @@ export function createSessionEndpoint(
       );
       return;
     }
+    const found = findSession(req, res, sessionHeader);
+    if (found instanceof Promise) {
+      found.then(
+        (session) => {
+          if (session) sessionMessage(req, res, session, message, failed);
+        },
+        (error: unknown) => failed(res, error),
+      );
+    } else if (found) sessionMessage(req, res, found, message, failed);
+  }
+
+  /**
+   * The session a request names, for the principal that opened it (another one is told it does not
+   * exist); in a cluster, one another node opened is rebuilt from the shared store (a promise then).
+   * Undefined after answering 404 (or 503 while the store is unreachable).
+   */
+  function findSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sessionId: string,
+  ): HttpSession | undefined | Promise<HttpSession | undefined> {
     const principal = requestPrincipal(req);
-    const session = sessions.get(sessionHeader);
-    // A session belongs to the identity that opened it: another one is told it does not exist.
-    if (!session || session.principal !== principal) {
+    const session = sessions.get(sessionId);
+    if (session || !cluster) {
+      if (session && session.principal === principal) return session;
       sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
-      return;
+      return undefined;
     }
+    return cluster.adopt(sessionId, { principal, ip: clientIp(req), transport: 'http' }).then(
+      (adopted) => {
+        if (adopted instanceof HttpSession) return adopted;
+        if (adopted instanceof LimitError) sendRefusal(res, adopted);
+        else sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+        return undefined;
+      },
+      (error: unknown) => {
+        core.diagnostic('the shared session store could not be read', error);
+        sendRefusal(res, sharedStateUnavailable(retryAfterMs));
+        return undefined;
+      },
+    );
+  }
+
+  function sessionMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    session: HttpSession,
+    message: JsonRpcMessage,
+    failed: (res: ServerResponse, error: unknown) => void,
+  ): void {
     const version = header(req, 'mcp-protocol-version');
     if (version !== undefined && !isSupportedVersion(version)) {
       sendError(
@@ -141,12 +209,13 @@ export function createSessionEndpoint(
     }
     session.touch();
     if (!('method' in message)) {
-      session.outbound.resolve(message);
+      if (!session.outbound.resolve(message)) cluster?.forwardResponse(session, message);
       res.writeHead(202).end();
       return;
     }
     if (!('id' in message)) {
       host.notify(session.record, session.inFlight, message);
+      if (cluster) notifiedInCluster(cluster, session, message);
       res.writeHead(202).end();
       return;
     }
@@ -155,6 +224,18 @@ export function createSessionEndpoint(
     if (refusal instanceof LimitError) sendRefusal(res, refusal, request.id);
     else if (refusal) sendJson(res, 200, errorResponse(request.id, refusal.toJson()));
     else runSessionRequest(session, res, request, requestAuth(req), failed);
+  }
+
+  /** What a client notification means to the other nodes: a state change, or a cancellation for them. */
+  function notifiedInCluster(cluster: ClusterSessions, session: HttpSession, message: JsonRpcNotification) {
+    if (message.method === 'notifications/initialized') cluster.changed(session);
+    else if (message.method === 'notifications/cancelled') {
+      const id = message.params?.requestId;
+      const reason =
+        typeof message.params?.reason === 'string' ? message.params.reason : 'cancelled by the client';
+      if ((typeof id === 'string' || typeof id === 'number') && !session.inFlight.has(id))
+        cluster.cancelElsewhere(session, id, reason);
+    }
   }
 
   /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
@@ -231,6 +312,11 @@ export function createSessionEndpoint(
     let session: HttpSession | undefined;
     const link = HttpSession.standaloneLink(() => session);
     const peer = { principal, ip: clientIp(req), transport: 'http' };
+    // New sessions need the shared store (existing ones keep working here while it is away).
+    if (cluster && !cluster.cluster.available) {
+      sendRefusal(res, sharedStateUnavailable(retryAfterMs), request.id);
+      return;
+    }
     const opened = host.open(request.params ?? {}, peer, link, options.sessionIdPrefix);
     if ('refusal' in opened) {
       sendRefusal(res, opened.refusal, request.id);
@@ -240,9 +326,21 @@ export function createSessionEndpoint(
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    session = new HttpSession(opened.session, principal, opened.handle);
+    session = new HttpSession(opened.session, principal, opened.handle, cluster?.nodeId);
     sessions.set(session.id, session);
-    sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
+    const answer = () =>
+      sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session!.id });
+    if (!cluster) {
+      answer();
+      return;
+    }
+    // The id is good on every node only once stored: answered after that, or 503 if it cannot be.
+    const created = session;
+    cluster.created(created).then(answer, (error: unknown) => {
+      core.diagnostic('a new session could not be stored', error);
+      endSession(created, 'session store unreachable', undefined, 'here');
+      sendRefusal(res, sharedStateUnavailable(retryAfterMs), request.id);
+    });
   }
 
   function runSessionRequest(
@@ -272,6 +370,7 @@ export function createSessionEndpoint(
           session.inFlight.delete(request.id);
           if (responder.stream) session.streams.delete(responder.stream.id);
           session.touch();
+          cluster?.ran(session, request.method);
         }
       },
     );
@@ -281,18 +380,16 @@ export function createSessionEndpoint(
    * The session a GET or DELETE names, or an answer: 405 without a session id (a 2026 endpoint has
    * neither a GET stream nor sessions to delete), 404 for an unknown one.
    */
-  function sessionOf(req: IncomingMessage, res: ServerResponse): HttpSession | undefined {
+  function sessionOf(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): HttpSession | undefined | Promise<HttpSession | undefined> {
     const sessionHeader = header(req, 'mcp-session-id');
     if (sessionHeader === undefined) {
       res.writeHead(405, { allow: 'POST' }).end();
       return undefined;
     }
-    const session = sessions.get(sessionHeader);
-    if (!session || session.principal !== requestPrincipal(req)) {
-      sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
-      return undefined;
-    }
-    return session;
+    return findSession(req, res, sessionHeader);
   }
 
   async function handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -300,7 +397,7 @@ export function createSessionEndpoint(
       sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: GET needs Accept: text/event-stream');
       return;
     }
-    const session = sessionOf(req, res);
+    const session = await sessionOf(req, res);
     if (!session) return;
     if (core.supervisor.draining) {
       sendRefusal(res, draining(core.supervisor.limits.retryAfterMs));
@@ -313,7 +410,14 @@ export function createSessionEndpoint(
     session.touch();
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
-      const replay = store.replay(session.id, lastEventId);
+      let replay: Awaited<ReturnType<typeof store.replay>>;
+      try {
+        replay = await store.replay(session.id, lastEventId);
+      } catch (error) {
+        core.diagnostic('events could not be read from the shared store', error);
+        sendRefusal(res, sharedStateUnavailable(retryAfterMs));
+        return;
+      }
       // Not 404: the spec keeps 404 for a session that is gone, and a client that gets it MUST start a
       // new session; an expired event id would cost a live session. 400 (as the SDK v1 server answers an
       // id its store cannot place) says only that this stream cannot be resumed, and why.
@@ -338,6 +442,18 @@ export function createSessionEndpoint(
       if (live && !live.ended) {
         live.attach(res);
         live.replay(replay.events);
+      } else if (cluster && !live && isStandaloneOf(session, replay.streamId)) {
+        // The GET stream of a node that is gone (or let go): replayed here, then continued live here
+        // under a stream id of this node (the client resumes from whatever id it saw last).
+        const stream = new SseStream(session.nextStreamId(true), {
+          ...streamLimits,
+          resumable: session.resumableIn(store),
+        });
+        session.standalone?.end();
+        session.standalone = stream;
+        stream.attach(res);
+        stream.replay(replay.events);
+        cluster.streamOpened(session, stream.id);
       } else {
         const finished = new SseStream(replay.streamId, streamLimits);
         finished.attach(res);
@@ -355,18 +471,24 @@ export function createSessionEndpoint(
       );
       return;
     }
-    const stream = new SseStream(session.nextStreamId(), {
+    const stream = new SseStream(session.nextStreamId(true), {
       ...streamLimits,
       resumable: session.resumableIn(store),
     });
     session.standalone = stream;
     stream.open(res);
+    cluster?.streamOpened(session, stream.id);
+  }
+
+  /** Whether a stream id is one of the session's GET streams in a cluster (see `nextStreamId`). */
+  function isStandaloneOf(session: HttpSession, streamId: string): boolean {
+    return streamId.startsWith(session.id) && /-g\d+$/.test(streamId);
   }
 
   async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const session = sessionOf(req, res);
+    const session = await sessionOf(req, res);
     if (!session) return;
-    endSession(session, 'session deleted by the client');
+    endSession(session, 'session deleted by the client', undefined, 'everywhere');
     res.writeHead(200).end();
   }
 
@@ -374,8 +496,9 @@ export function createSessionEndpoint(
     post: handleSessionMessage,
     batch: async (req, res, value) => {
       // Only 2025-03-26 had JSON-RPC batching; later revisions dropped it.
-      const found = sessions.get(header(req, 'mcp-session-id') ?? '');
-      const session = found?.principal === requestPrincipal(req) ? found : undefined;
+      const sessionId = header(req, 'mcp-session-id');
+      const session = sessionId === undefined ? undefined : await findSession(req, res, sessionId);
+      if (sessionId !== undefined && !session) return;
       if (session?.record.protocolVersion !== '2025-03-26' || value.length === 0) {
         sendError(
           res,
@@ -391,7 +514,8 @@ export function createSessionEndpoint(
     delete: handleDelete,
     close(retryMs) {
       clearInterval(sweeper);
-      for (const session of [...sessions.values()]) endSession(session, 'server closing', retryMs);
+      // In a cluster this ends only this node's copies: the sessions go on on the other nodes.
+      for (const session of [...sessions.values()]) endSession(session, 'server closing', retryMs, 'here');
     },
   };
 }
