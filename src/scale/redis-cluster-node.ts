@@ -85,6 +85,10 @@ export class RedisClusterNode implements ClusterNode {
     this.#fireAndForget(this.link.publish(channel, JSON.stringify({ from: this.nodeId, message })));
   }
 
+  onReconnect(listener: () => void): void {
+    this.link.onReconnect(listener);
+  }
+
   onMessage(listener: (message: ClusterMessage) => void): void {
     this.#listeners.add(listener);
   }

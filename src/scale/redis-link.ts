@@ -15,6 +15,8 @@ export interface RedisLink {
   subscribe(channels: readonly string[], listener: (message: string, channel: string) => void): Promise<void>;
   /** Whether commands can be sent now. */
   readonly ready: boolean;
+  /** Called each time the connection is back after a loss (not on the first connect). */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -58,12 +60,18 @@ export async function connectRedis(options: RedisLinkOptions): Promise<RedisLink
     });
     cluster.on('error', onError);
     await cluster.connect();
+    const reconnected = new Set<() => void>();
+    // Registered after the first connect: every node-ready from now on is a node back after a loss.
+    cluster.on('node-ready', () => {
+      for (const listener of reconnected) listener();
+    });
     return {
       command: (key, args) => cluster.sendCommand(key, false, [...args]) as Promise<RedisReply>,
       publish: async (channel, message) => {
         await cluster.sPublish(channel, message);
       },
       subscribe: (channels, listener) => cluster.sSubscribe([...channels], listener),
+      onReconnect: (listener) => reconnected.add(listener),
       get ready() {
         return cluster.masters.length > 0 && cluster.masters.every((node) => node.client?.isReady !== false);
       },
@@ -74,6 +82,7 @@ export async function connectRedis(options: RedisLinkOptions): Promise<RedisLink
   }
   const client = redis.createClient({ url: urls[0]!, socket, disableOfflineQueue: true });
   client.on('error', onError);
+  const reconnected = readyAgain(client);
   const subscriber = client.duplicate();
   subscriber.on('error', onError);
   await Promise.all([client.connect(), subscriber.connect()]);
@@ -86,8 +95,23 @@ export async function connectRedis(options: RedisLinkOptions): Promise<RedisLink
     get ready() {
       return client.isReady;
     },
+    onReconnect: (listener) => reconnected.add(listener),
     close: async () => {
       await Promise.allSettled([client.close(), subscriber.close()]);
     },
   };
+}
+
+/** Listeners told of every 'ready' after the first (a reconnection). */
+function readyAgain(client: { on(event: 'ready', listener: () => void): unknown }): Set<() => void> {
+  const listeners = new Set<() => void>();
+  let first = true;
+  client.on('ready', () => {
+    if (first) {
+      first = false;
+      return;
+    }
+    for (const listener of listeners) listener();
+  });
+  return listeners;
 }

@@ -63,6 +63,11 @@ export interface ClusterNode {
   deleteSession(id: string): void;
   /** To every other node; `node` sends it to that one only. */
   publish(message: ClusterMessage, node?: string): void;
+  /**
+   * Called when the shared store is back after an outage: it may have lost data (a restart without
+   * persistence), so holders write again what they hold.
+   */
+  onReconnect(listener: () => void): void;
   /** Messages from the other nodes (never this node's own). */
   onMessage(listener: (message: ClusterMessage) => void): void;
   /** Tasks every node can list, poll and cancel; undefined keeps them in this process. */

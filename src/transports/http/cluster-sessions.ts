@@ -39,6 +39,19 @@ export class ClusterSessions {
     private readonly dropLocal: (session: HttpSession, reason: string) => void,
   ) {
     cluster.onMessage((message) => this.#receive(message));
+    cluster.onReconnect(() => this.#restore());
+  }
+
+  /**
+   * After a Redis outage: writes every session this node holds again (a Redis restarted without
+   * persistence lost them; one that kept them just gets them again), so other nodes find them.
+   */
+  #restore(): void {
+    for (const session of this.sessions.values()) {
+      this.cluster
+        .createSession(sharedSession(session.record, session.principal), this.idleMs)
+        .catch(() => {}); // Redis gone again: the next reconnection writes them once more.
+    }
   }
 
   get nodeId(): string {

@@ -1,0 +1,102 @@
+/**
+ * Redis stopped for 10 s, then started again (empty: no persistence): the declared policy
+ * (docs/scale.md) holds — 2026 requests and sessions on the node holding them keep working, what
+ * needs Redis answers 503 with Retry-After, nothing crashes — and full service returns by itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODERN_HEADERS, modernToolCall } from '../support/cli-process.js';
+import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+
+const HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+let cluster: ScaleCluster;
+beforeAll(async () => {
+  cluster = await startScaleCluster({ nodes: 2 });
+}, 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+function post(url: string, sessionId: string | undefined, message: object): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { ...HEADERS, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
+    body: JSON.stringify({ jsonrpc: '2.0', ...message }),
+  });
+}
+
+const INITIALIZE = {
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+};
+const echo = (id: number) => ({
+  id,
+  method: 'tools/call',
+  params: { name: 'echo', arguments: { message: 'x' } },
+});
+
+async function modernCall(url: string): Promise<number> {
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'echo' },
+    body: modernToolCall(1, 'echo', { message: 'x' }),
+  });
+  await answer.text();
+  return answer.status;
+}
+
+describe('Redis outage', () => {
+  it('keeps what does not need Redis, answers 503 + Retry-After for what does, and recovers', async () => {
+    const [home, other] = cluster.nodes.map((node) => node.url) as [string, string];
+    const opened = await post(home, undefined, INITIALIZE);
+    const sessionId = opened.headers.get('mcp-session-id')!;
+    await post(home, sessionId, { method: 'notifications/initialized' });
+
+    await cluster.redis.stop();
+    const outageStarted = Date.now();
+    // During the outage (checked twice, early and late in the 10 s).
+    for (const at of [500, 8000]) {
+      await new Promise((resolve) => setTimeout(resolve, outageStarted + at - Date.now()));
+      expect(await modernCall(home)).toBe(200);
+      expect(await modernCall(other)).toBe(200);
+      expect((await post(home, sessionId, echo(at))).status).toBe(200);
+      // The other node does not hold the session and cannot read it: 503, never 404.
+      const elsewhere = await post(other, sessionId, echo(at + 1));
+      expect(elsewhere.status).toBe(503);
+      expect(Number(elsewhere.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const fresh = await post(other, undefined, INITIALIZE);
+      expect(fresh.status).toBe(503);
+      expect(Number(fresh.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, outageStarted + 10_000 - Date.now()));
+    await cluster.redis.restart();
+
+    // Back within seconds: new sessions, and the old one on the node that never held it.
+    const deadline = Date.now() + 10_000;
+    let recoveredAfter = -1;
+    while (Date.now() < deadline) {
+      const fresh = await post(other, undefined, INITIALIZE);
+      const old = await post(other, sessionId, echo(99));
+      if (fresh.status === 200 && old.status === 200) {
+        recoveredAfter = Date.now() - outageStarted - 10_000;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(recoveredAfter).toBeGreaterThanOrEqual(0);
+    expect(recoveredAfter).toBeLessThan(5000);
+    // Pub/sub is back too: a DELETE on one node ends the session on the node that holds it.
+    const deleted = await fetch(other, {
+      method: 'DELETE',
+      headers: { ...HEADERS, 'mcp-session-id': sessionId },
+    });
+    expect(deleted.status).toBe(200);
+    expect((await post(home, sessionId, echo(100))).status).toBe(404);
+    for (const node of cluster.nodes) expect(node.child.exitCode).toBeNull();
+  }, 60_000);
+});
