@@ -70,7 +70,10 @@ export async function connectRedis(options: RedisLinkOptions): Promise<RedisLink
       publish: async (channel, message) => {
         await cluster.sPublish(channel, message);
       },
-      subscribe: (channels, listener) => cluster.sSubscribe([...channels], listener),
+      // One SSUBSCRIBE per channel: channels of one command must share a slot.
+      subscribe: async (channels, listener) => {
+        for (const channel of channels) await cluster.sSubscribe(channel, listener);
+      },
       onReconnect: (listener) => reconnected.add(listener),
       get ready() {
         return cluster.masters.length > 0 && cluster.masters.every((node) => node.client?.isReady !== false);

@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { type CliServer, startCli } from './cli-process.js';
 import { EVERYTHING } from './everything-command.js';
-import { type RedisProcess, startRedis } from './redis-server.js';
+import {
+  type RedisClusterProcess,
+  type RedisProcess,
+  startRedis,
+  startRedisCluster,
+} from './redis-server.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 
 /** Redis, N `erlmcp serve --redis` nodes (each its own process and port) and a proxy without affinity. */
 export interface ScaleCluster {
+  /** The Redis server (on a Redis Cluster: its first master). */
   redis: RedisProcess;
+  /** The Redis Cluster, when started with `redisCluster`. */
+  redisCluster: RedisClusterProcess | undefined;
   nodes: CliServer[];
   proxy: RoundRobinProxy;
   /** The MCP endpoint through the proxy. */
@@ -17,11 +25,24 @@ export interface ScaleCluster {
 }
 
 export async function startScaleCluster(
-  options: { nodes?: number; extraArgs?: string[]; env?: Record<string, string> } = {},
+  options: {
+    nodes?: number;
+    extraArgs?: string[];
+    env?: Record<string, string>;
+    redisCluster?: boolean;
+  } = {},
 ): Promise<ScaleCluster> {
-  const redis = await startRedis();
+  const redisCluster = options.redisCluster ? await startRedisCluster() : undefined;
+  const redis = redisCluster ? redisCluster.nodes[0]! : await startRedis();
+  const redisUrl = redisCluster ? redisCluster.urls.join(',') : redis.url;
   // One requestState key for the whole cluster, as an operator would configure it.
-  const env = { ERLMCP_REQUEST_STATE_SECRET: randomBytes(32).toString('base64url'), ...options.env };
+  // Load shedding off: these tests run many sessions at once on a busy 2-core machine, and measure
+  // scale-out, not the shedder (test/runtime covers it).
+  const env = {
+    ERLMCP_REQUEST_STATE_SECRET: randomBytes(32).toString('base64url'),
+    ERLMCP_LIMITS_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...options.env,
+  };
   const args = [
     EVERYTHING,
     '--transport',
@@ -29,7 +50,7 @@ export async function startScaleCluster(
     '--port',
     '0',
     '--redis',
-    redis.url,
+    redisUrl,
     ...(options.extraArgs ?? []),
   ];
   const nodes: CliServer[] = [];
@@ -37,7 +58,7 @@ export async function startScaleCluster(
   const stop = async () => {
     await proxy?.close();
     await Promise.all(nodes.map((node) => node.stop()));
-    await redis.stop();
+    await (redisCluster ?? redis).stop();
   };
   try {
     for (let i = 0; i < (options.nodes ?? 3); i++) nodes.push(await startCli(args, env));
@@ -49,6 +70,7 @@ export async function startScaleCluster(
   const started = proxy;
   return {
     redis,
+    redisCluster,
     nodes,
     proxy: started,
     url: new URL(new URL(nodes[0]!.url).pathname, started.url).href,
