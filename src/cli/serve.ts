@@ -124,7 +124,7 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
         });
       // Only HTTP needs routing between workers: a ws/tcp connection is a whole session on one worker.
       // On Redis every worker is a node of its own: any of them serves any session, nothing to route.
-      const handle = cluster.isWorker && !redis ? await runWorker(listen) : await listen({});
+      const handle = cluster.isWorker ? await runWorker(listen, !redis) : await listen({});
       const observerUrl = handle.observer ? new URL(handle.observer.path, handle.url).href : undefined;
       return Object.assign(handle, { observerUrl });
     }

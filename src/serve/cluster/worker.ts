@@ -20,6 +20,8 @@ export async function runWorker(
   serve: (
     routing: Pick<ServeHttpOptions, 'sessionIdPrefix' | 'routeSession' | 'renderMetrics' | 'observerSource'>,
   ) => Promise<HttpServerHandle>,
+  /** False on Redis: every worker is a node that serves any session, nothing is routed by owner. */
+  routeSessions = true,
 ): Promise<HttpServerHandle> {
   const secret = process.env[CLUSTER_SECRET_ENV] ?? randomBytes(16).toString('hex');
   const router = new SessionRouter(randomBytes(4).toString('hex'), secret);
@@ -29,7 +31,9 @@ export async function runWorker(
   let handle: HttpServerHandle | undefined;
   // /metrics and the observer answer for the whole cluster, whichever worker a request lands on.
   const views = clusterViewsInWorker(() => handle);
-  handle = await serve({ sessionIdPrefix: router.prefix, routeSession: router.route, ...views });
+  handle = await serve(
+    routeSessions ? { sessionIdPrefix: router.prefix, routeSession: router.route, ...views } : views,
+  );
   const internal = createServer((req, res) => {
     // Only a request carrying the cluster's secret is a proxied one; its identity header is believed.
     if (req.headers[FORWARDED] === secret) {
