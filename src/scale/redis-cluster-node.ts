@@ -1,35 +1,60 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterMessage, ClusterNode, SharedSession } from '../server/cluster.js';
 import type { TaskStore } from '../server/tasks/task-store.js';
-import { connectRedis, type RedisLink, type RedisLinkOptions, type RedisReply } from './redis-link.js';
+import { NodeHeartbeat, type NodeHeartbeatOptions } from './node-heartbeat.js';
+import {
+  connectRedis,
+  hashReply,
+  type RedisLink,
+  type RedisLinkOptions,
+  type RedisReply,
+} from './redis-link.js';
+import { RedisTaskStore } from './redis-task-store.js';
 import { BROADCAST_CHANNEL, nodeChannel, sessionKey } from './session-keys.js';
 
 export interface RedisClusterNodeOptions extends RedisLinkOptions {
   /** This node's id (default: random); server→client request ids start with it. */
   nodeId?: string;
-  /** Told of Redis failures that a caller does not see (writes, pub/sub). */
+  /** Told of Redis failures that a caller does not see (writes, pub/sub, heartbeats). */
   onError?: (error: unknown) => void;
+  /** Tasks in Redis, so every node lists, polls, cancels and answers them (default true). */
+  sharedTasks?: boolean;
+  /** How often this node says it is alive, and how long that lasts (node-heartbeat.ts defaults). */
+  heartbeat?: Pick<NodeHeartbeatOptions, 'intervalMs' | 'ttlMs'>;
 }
 
 /**
  * A cluster node on Redis: each 2025 session is one small hash (TTL = the idle timeout), messages to
- * the other nodes go over pub/sub (one broadcast channel, one inbox per node).
+ * the other nodes go over pub/sub (one broadcast channel, one inbox per node), tasks live in Redis
+ * (redis-task-store.ts), and an expiring key renewed every second tells the others this node lives.
  */
 export class RedisClusterNode implements ClusterNode {
   readonly #listeners = new Set<(message: ClusterMessage) => void>();
   taskStore?: TaskStore;
+  readonly heartbeat: NodeHeartbeat;
 
   private constructor(
     readonly nodeId: string,
     readonly link: RedisLink,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    heartbeat: RedisClusterNodeOptions['heartbeat'],
+  ) {
+    this.heartbeat = new NodeHeartbeat(link, nodeId, { ...heartbeat, onError });
+  }
 
   static async connect(options: RedisClusterNodeOptions): Promise<RedisClusterNode> {
     const onError = options.onError ?? (() => {});
     const link = await connectRedis({ ...options, onError });
-    const node = new RedisClusterNode(options.nodeId ?? randomBytes(6).toString('base64url'), link, onError);
-    await link.subscribe([BROADCAST_CHANNEL, nodeChannel(node.nodeId)], (text) => node.#receive(text));
+    const nodeId = options.nodeId ?? randomBytes(6).toString('base64url');
+    const node = new RedisClusterNode(nodeId, link, onError, options.heartbeat);
+    try {
+      await link.subscribe([BROADCAST_CHANNEL, nodeChannel(node.nodeId)], (text) => node.#receive(text));
+      await node.heartbeat.start();
+    } catch (error) {
+      await node.close();
+      throw error;
+    }
+    if (options.sharedTasks !== false) node.taskStore = new RedisTaskStore(link);
     return node;
   }
 
@@ -93,8 +118,14 @@ export class RedisClusterNode implements ClusterNode {
     this.#listeners.add(listener);
   }
 
+  isNodeAlive(nodeId: string): Promise<boolean> {
+    return this.heartbeat.isAlive(nodeId);
+  }
+
+  /** Stops the heartbeat (its key goes: the other nodes fail this node's open tasks) and disconnects. */
   async close(): Promise<void> {
     this.#listeners.clear();
+    await this.heartbeat.stop().catch(this.onError);
     await this.link.close();
   }
 
@@ -141,7 +172,7 @@ function sessionFields(session: SharedSession): string[] {
 }
 
 function parseSession(id: string, reply: RedisReply): SharedSession | undefined {
-  const fields = hashOf(reply);
+  const fields = hashReply(reply);
   if (fields.v === undefined) return undefined;
   return {
     id,
@@ -153,15 +184,4 @@ function parseSession(id: string, reply: RedisReply): SharedSession | undefined 
     subscriptions: JSON.parse(fields.sub ?? '[]'),
     principalDigest: fields.p ?? '',
   };
-}
-
-/** HGETALL's reply: a flat array (RESP2) or a map, as the client gives it. */
-function hashOf(reply: RedisReply): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
-  } else if (reply && typeof reply === 'object') {
-    for (const [name, value] of Object.entries(reply)) fields[name] = String(value);
-  }
-  return fields;
 }

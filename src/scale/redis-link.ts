@@ -20,6 +20,17 @@ export interface RedisLink {
   close(): Promise<void>;
 }
 
+/** HGETALL's reply: a flat array (RESP2) or a map, as the client gives it. */
+export function hashReply(reply: RedisReply): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
+  } else if (reply && typeof reply === 'object') {
+    for (const [name, value] of Object.entries(reply)) fields[name] = String(value);
+  }
+  return fields;
+}
+
 export interface RedisLinkOptions {
   /** `redis://host:port` (one server), or several URLs of a Redis Cluster's nodes. */
   url: string | readonly string[];

@@ -41,6 +41,14 @@ export type ClusterMessage =
       readonly sessionId: string;
       readonly requestId: RequestId;
       readonly reason: string;
+    }
+  /** A task the target node runs was cancelled on the sender (its record already says so): abort it. */
+  | { readonly type: 'task-cancel'; readonly taskId: string }
+  /** 2026 `tasks/update` answers, sent to the node whose task handler waits for them. */
+  | {
+      readonly type: 'task-input';
+      readonly taskId: string;
+      readonly responses: Readonly<Record<string, unknown>>;
     };
 
 /**
@@ -72,6 +80,8 @@ export interface ClusterNode {
   onMessage(listener: (message: ClusterMessage) => void): void;
   /** Tasks every node can list, poll and cancel; undefined keeps them in this process. */
   readonly taskStore?: TaskStore;
+  /** Whether the node `nodeId` still runs (its tasks fail when it is gone); absent = cannot tell. */
+  isNodeAlive?(nodeId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

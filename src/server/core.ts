@@ -11,6 +11,7 @@ import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
 import { MemoryTaskStore } from './tasks/memory-task-store.js';
+import { taskClusterOf } from './tasks/task-cluster.js';
 import { TaskManager } from './tasks/task-manager.js';
 
 /** A connected 2025 session, as the core needs it for fan-out. */
@@ -94,15 +95,18 @@ export class ServerCore {
 
   /**
    * Joins a cluster: changes raised here reach the sessions and listens of every node, and theirs
-   * reach this node's. Tasks move to the cluster's store when it has one. Once, before serving.
+   * reach this node's. Tasks move to the cluster's store when it has one, and any node can then
+   * answer for a task another node runs. Once, before serving.
    */
   attachCluster(cluster: ClusterNode): void {
     if (this.cluster) throw new TypeError('this server already belongs to a cluster');
     this.cluster = cluster;
-    if (cluster.taskStore) this.tasks?.useStore(cluster.taskStore);
+    if (cluster.taskStore) this.tasks?.useStore(cluster.taskStore, taskClusterOf(cluster));
     cluster.onMessage((message: ClusterMessage) => {
       if (message.type === 'list-changed') this.#fanOutListChanged(message.kind);
       else if (message.type === 'resource-updated') this.#fanOutResourceUpdated(message.uri);
+      else if (message.type === 'task-cancel') this.tasks?.abortRunning(message.taskId);
+      else if (message.type === 'task-input') this.tasks?.deliverInput(message.taskId, message.responses);
     });
   }
 

@@ -137,7 +137,7 @@ export async function taskResult(core: ServerCore, exchange: Exchange): Promise<
 
 export async function listTasks(core: ServerCore, exchange: Exchange): Promise<Result> {
   const offset = exchange.params.cursor === undefined ? 0 : decodeCursor(exchange.params.cursor);
-  const page = await manager(core).store.list(ownerOf(exchange), offset, core.pageSize + 1);
+  const page = await manager(core).list(ownerOf(exchange), offset, core.pageSize + 1);
   const tasks = page.slice(0, core.pageSize).map(legacyTask);
   return page.length > core.pageSize
     ? { tasks, nextCursor: encodeCursor(offset + core.pageSize) }

@@ -21,6 +21,8 @@ export interface TaskRecord {
   error?: JsonRpcErrorObject;
   /** 2026: outstanding input requests while `input_required`. */
   inputRequests?: Record<string, InputRequest>;
+  /** In a cluster: the id of the node that runs it (others forward cancel and input there). */
+  node?: string;
 }
 
 /** Task storage behind an interface, so a cluster can keep tasks in Redis. */
