@@ -3,6 +3,7 @@ import { LIMIT_DEFAULTS } from '../admission/limits.js';
 import { type ServeHttpOptions, serveHttp } from '../exports/http.js';
 import { runPrimary } from '../serve/cluster/primary.js';
 import { reportReady, runWorker } from '../serve/cluster/worker.js';
+import { REQUEST_STATE_SECRET_ENV } from '../server/core.js';
 import type { McpServer } from '../server/mcp-server.js';
 import { StdioServerTransport } from '../transports/stdio/index.js';
 import { serveTcp } from '../transports/tcp/serve-tcp.js';
@@ -111,6 +112,13 @@ async function start(server: McpServer, config: ServeConfig): Promise<Served> {
         url: config.redis.url.includes(',') ? config.redis.url.split(',') : config.redis.url,
         ...(config.redis.cluster === undefined ? {} : { cluster: config.redis.cluster }),
       };
+      if (redis && !process.env[REQUEST_STATE_SECRET_ENV] && !server.core.options.requestStateSecret) {
+        // Workers of one primary share a key it makes; separate nodes cannot.
+        process.stderr.write(
+          `erlmcp: --redis without ${REQUEST_STATE_SECRET_ENV}: this node signs 2026 requestState with a key of its own, ` +
+            'so an input round retried on another node fails; give every node the same secret (docs/scale.md)\n',
+        );
+      }
       const listen = (routing: object) =>
         serveHttp(server, {
           ...http,
