@@ -35,6 +35,29 @@ export type ClusterMessage =
   | { readonly type: 'stream-moved'; readonly sessionId: string; readonly streamId: string }
   /** The client's answer to a server→client request the target node sent (id names the node). */
   | { readonly type: 'response'; readonly sessionId: string; readonly message: JsonRpcMessage }
+  /**
+   * A client resumed on the sender a request's stream that the target node writes: the target sends
+   * the events after `after` (sequence number within the stream) and every later one to `node`.
+   */
+  | {
+      readonly type: 'stream-follow';
+      readonly sessionId: string;
+      readonly streamId: string;
+      readonly after: number;
+      readonly node: string;
+    }
+  /**
+   * Events of a followed stream, from the node writing it; `ended`: no more will come; `known`: it
+   * still holds the stream from the event asked for (false: nothing there to resume).
+   */
+  | {
+      readonly type: 'stream-events';
+      readonly sessionId: string;
+      readonly streamId: string;
+      readonly events: readonly { readonly id: string; readonly message: JsonRpcMessage }[];
+      readonly ended: boolean;
+      readonly known: boolean;
+    }
   /** `notifications/cancelled` for a request that runs on some node. */
   | {
       readonly type: 'cancel';

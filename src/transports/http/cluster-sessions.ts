@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { LimitError } from '../../admission/limit-errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import type { RequestId } from '../../protocol/types.js';
@@ -11,7 +12,10 @@ import {
 } from '../../server/cluster.js';
 import { RequestCancelled } from '../../server/request-runner.js';
 import type { Peer, SessionHost } from '../../server/session-host.js';
+import type { EventStore } from './event-store.js';
 import { HttpSession } from './http-session.js';
+import type { SseStream } from './sse-stream.js';
+import { StreamFollowing } from './stream-following.js';
 
 /** Methods after which a 2025 session's shared state may have changed. */
 const STATE_METHODS: ReadonlySet<string> = new Set([
@@ -29,6 +33,7 @@ const STATE_METHODS: ReadonlySet<string> = new Set([
 export class ClusterSessions {
   /** When each session's expiry in the store was last pushed back (ms). */
   readonly #touchedAt = new Map<string, number>();
+  readonly #following: StreamFollowing;
 
   constructor(
     readonly cluster: ClusterNode,
@@ -37,7 +42,9 @@ export class ClusterSessions {
     private readonly idleMs: number,
     /** Ends this node's copy only (the session lives on in the store and on other nodes). */
     private readonly dropLocal: (session: HttpSession, reason: string) => void,
+    store: EventStore,
   ) {
+    this.#following = new StreamFollowing(cluster, sessions, store);
     cluster.onMessage((message) => this.#receive(message));
   }
 
@@ -112,6 +119,27 @@ export class ClusterSessions {
   }
 
   /**
+   * Follows a request stream another node writes (see StreamFollowing.follow): resolves with whether
+   * that node still has it from event `after` on, undefined when it did not answer in time.
+   */
+  follow(
+    session: HttpSession,
+    stream: SseStream,
+    after: number,
+    res?: ServerResponse,
+  ): Promise<boolean | undefined> {
+    return this.#following.follow(session.id, stream, after, session.writerOf(stream.id)!, res);
+  }
+
+  attachFollowed(stream: SseStream, res: ServerResponse): void {
+    this.#following.attach(stream, res);
+  }
+
+  unfollow(stream: SseStream): void {
+    this.#following.unfollow(stream);
+  }
+
+  /**
    * An answer to a server→client request this node did not send: to the node its id names. False
    * when the id names no other node (an unknown or late answer, ignored as on one node).
    */
@@ -149,6 +177,12 @@ export class ClusterSessions {
       }
       case 'response':
         this.sessions.get(message.sessionId)?.outbound.resolve(message.message as never);
+        return;
+      case 'stream-follow':
+        this.#following.relay(message);
+        return;
+      case 'stream-events':
+        this.#following.received(message);
         return;
       case 'cancel':
         this.sessions

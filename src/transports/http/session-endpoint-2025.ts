@@ -30,6 +30,7 @@ import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { acceptsEventStream, header, requestAuth, requestPrincipal } from './request-headers.js';
 import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
+import { resumeStream } from './session-resume.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export interface SessionEndpoint {
@@ -77,11 +78,17 @@ export function createSessionEndpoint(
   // In a cluster, sessions live in the shared store: this node's copies come and go, and a session
   // ends for good only on DELETE or when no node touched it for the idle timeout (the store's TTL).
   const cluster = core.cluster
-    ? new ClusterSessions(core.cluster, host, sessions, idleMs, (session, reason) =>
-        endSession(session, reason, undefined, 'here'),
+    ? new ClusterSessions(
+        core.cluster,
+        host,
+        sessions,
+        idleMs,
+        (session, reason) => endSession(session, reason, undefined, 'here'),
+        store,
       )
     : undefined;
   const retryAfterMs = core.supervisor.limits.retryAfterMs;
+  const resumeContext = { core, store, cluster, streamLimits };
   const sweeper = setInterval(
     () => {
       const now = Date.now();
@@ -410,56 +417,7 @@ export function createSessionEndpoint(
     session.touch();
     const lastEventId = header(req, 'last-event-id');
     if (lastEventId !== undefined) {
-      let replay: Awaited<ReturnType<typeof store.replay>>;
-      try {
-        replay = await store.replay(session.id, lastEventId);
-      } catch (error) {
-        core.diagnostic('events could not be read from the shared store', error);
-        sendRefusal(res, sharedStateUnavailable(retryAfterMs));
-        return;
-      }
-      // Not 404: the spec keeps 404 for a session that is gone, and a client that gets it MUST start a
-      // new session; an expired event id would cost a live session. 400 (as the SDK v1 server answers an
-      // id its store cannot place) says only that this stream cannot be resumed, and why.
-      if (!replay) {
-        sendError(
-          res,
-          400,
-          ErrorCode.InvalidRequest,
-          'Bad Request: Last-Event-ID names no event of this session that can still be replayed ' +
-            '(expired, evicted or unknown); the session itself is still open',
-        );
-        return;
-      }
-      const live =
-        session.streams.get(replay.streamId) ??
-        (session.standalone?.id === replay.streamId ? session.standalone : undefined);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
-      if (live && !live.ended) {
-        live.attach(res);
-        live.replay(replay.events);
-      } else if (cluster && !live && isStandaloneOf(session, replay.streamId)) {
-        // The GET stream of a node that is gone (or let go): replayed here, then continued live here
-        // under a stream id of this node (the client resumes from whatever id it saw last).
-        const stream = new SseStream(session.nextStreamId(true), {
-          ...streamLimits,
-          resumable: session.resumableIn(store),
-        });
-        session.standalone?.end();
-        session.standalone = stream;
-        stream.attach(res);
-        stream.replay(replay.events);
-        cluster.streamOpened(session, stream.id);
-      } else {
-        const finished = new SseStream(replay.streamId, streamLimits);
-        finished.attach(res);
-        finished.replay(replay.events);
-        finished.end();
-      }
+      await resumeStream(resumeContext, session, res, lastEventId);
       return;
     }
     if (session.standalone?.attached) {
@@ -478,11 +436,6 @@ export function createSessionEndpoint(
     session.standalone = stream;
     stream.open(res);
     cluster?.streamOpened(session, stream.id);
-  }
-
-  /** Whether a stream id is one of the session's GET streams in a cluster (see `nextStreamId`). */
-  function isStandaloneOf(session: HttpSession, streamId: string): boolean {
-    return streamId.startsWith(session.id) && /-g\d+$/.test(streamId);
   }
 
   async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
