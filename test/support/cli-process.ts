@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { fileURLToPath } from 'node:url';
+import { CLI } from './everything-command.js';
 import { waitUntil } from './wait.js';
-
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 /** `erlmcp serve` as a child process, with its output collected; `stop()` never leaves it running. */
 export interface CliServer {

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from './repo-root.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(root, 'dist/src/cli/main.js');
-export const EVERYTHING = join(root, 'dist/examples/everything.js');
+export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+export const EVERYTHING = join(REPO_ROOT, 'dist/examples/everything.js');
 
 /** `erlmcp serve` on the built everything example; `npm test` builds first. */
 export function everythingCommand(): { command: string; args: string[] } {

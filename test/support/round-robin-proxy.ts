@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 export interface RoundRobinProxyOptions {
   /**
    * A request carrying `Mcp-Session-Id` goes to another backend than that session's previous
-   * request, the initialize that opened it included (when another backend is up). Default true.
+   * request (in arrival order, so concurrent requests too), the initialize that opened it included
+   * (when another backend is up). Default true.
    */
   rotateSessions?: boolean;
 }
@@ -140,6 +141,8 @@ export async function startRoundRobinProxy(
         agent: false, // a fresh connection each time: a killed backend shows as ECONNREFUSED, not a dead pooled socket
       });
       current = upstream;
+      // Remembered when sent, not when answered: a request arriving before this one's answer rotates too.
+      if (sessionId !== undefined) remember(sessionId, target.index);
       upstreams.add(upstream);
       upstream.once('close', () => upstreams.delete(upstream));
       upstream.once('socket', (socket) => {
@@ -160,8 +163,10 @@ export async function startRoundRobinProxy(
         entry.status = upstreamRes.statusCode ?? 0;
         // A session also counts from the response that opened it (initialize answers with its id).
         const opened = upstreamRes.headers['mcp-session-id'];
-        if (entry.sessionId === undefined && typeof opened === 'string') entry.sessionId = opened;
-        if (entry.sessionId !== undefined) remember(entry.sessionId, target.index);
+        if (entry.sessionId === undefined && typeof opened === 'string') {
+          entry.sessionId = opened;
+          remember(opened, target.index);
+        }
         res.writeHead(
           upstreamRes.statusCode ?? 502,
           upstreamRes.statusMessage,

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { LimitError } from '../../admission/limit-errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/message.js';
 import type { RequestId } from '../../protocol/types.js';
@@ -11,7 +12,10 @@ import {
 } from '../../server/cluster.js';
 import { RequestCancelled } from '../../server/request-runner.js';
 import type { Peer, SessionHost } from '../../server/session-host.js';
+import type { EventStore } from './event-store.js';
 import { HttpSession } from './http-session.js';
+import type { SseStream } from './sse-stream.js';
+import { StreamFollowing } from './stream-following.js';
 
 /** Methods after which a 2025 session's shared state may have changed. */
 const STATE_METHODS: ReadonlySet<string> = new Set([
@@ -29,6 +33,7 @@ const STATE_METHODS: ReadonlySet<string> = new Set([
 export class ClusterSessions {
   /** When each session's expiry in the store was last pushed back (ms). */
   readonly #touchedAt = new Map<string, number>();
+  readonly #following: StreamFollowing;
 
   constructor(
     readonly cluster: ClusterNode,
@@ -37,7 +42,9 @@ export class ClusterSessions {
     private readonly idleMs: number,
     /** Ends this node's copy only (the session lives on in the store and on other nodes). */
     private readonly dropLocal: (session: HttpSession, reason: string) => void,
+    store: EventStore,
   ) {
+    this.#following = new StreamFollowing(cluster, sessions, store);
     cluster.onMessage((message) => this.#receive(message));
     cluster.onReconnect(() => this.#restore());
   }
@@ -89,15 +96,20 @@ export class ClusterSessions {
     return session;
   }
 
-  /** A request ran: its session's state may have changed; the store's expiry moves on now and then. */
-  ran(session: HttpSession, method: string): void {
-    if (STATE_METHODS.has(method)) this.changed(session);
-    else this.touched(session);
+  /**
+   * A request ran: its session's state may have changed (then a promise, settled once every node
+   * knows: answer after it), else the store's expiry moves on now and then.
+   */
+  ran(session: HttpSession, method: string): Promise<void> | undefined {
+    if (STATE_METHODS.has(method)) return this.changed(session);
+    this.touched(session);
+    return undefined;
   }
 
-  changed(session: HttpSession): void {
+  /** Shares the session's state; settles once stored and told to the other nodes. */
+  changed(session: HttpSession): Promise<void> {
     this.#touchedAt.set(session.id, Date.now());
-    this.cluster.updateSession(sharedSession(session.record, session.principal), this.idleMs);
+    return this.cluster.updateSession(sharedSession(session.record, session.principal), this.idleMs);
   }
 
   /** Pushes the session's expiry back at most once per quarter of the idle timeout. */
@@ -108,10 +120,10 @@ export class ClusterSessions {
     this.cluster.touchSession(session.id, this.idleMs);
   }
 
-  /** The client ended the session (DELETE): it ends on every node. */
-  deleted(session: HttpSession): void {
+  /** The client ended the session (DELETE): it ends on every node; resolves once all were told. */
+  deleted(session: HttpSession): Promise<void> {
     this.#touchedAt.delete(session.id);
-    this.cluster.deleteSession(session.id);
+    return this.cluster.deleteSession(session.id);
   }
 
   /** This node's copy went (idle, shutdown): only its bookkeeping here. */
@@ -122,6 +134,27 @@ export class ClusterSessions {
   /** The session's GET stream opened here: other nodes let go of theirs. */
   streamOpened(session: HttpSession, streamId: string): void {
     this.cluster.publish({ type: 'stream-moved', sessionId: session.id, streamId });
+  }
+
+  /**
+   * Follows a request stream another node writes (see StreamFollowing.follow): resolves with whether
+   * that node still has it from event `after` on, undefined when it did not answer in time.
+   */
+  follow(
+    session: HttpSession,
+    stream: SseStream,
+    after: number,
+    res?: ServerResponse,
+  ): Promise<boolean | undefined> {
+    return this.#following.follow(session.id, stream, after, session.writerOf(stream.id)!, res);
+  }
+
+  attachFollowed(stream: SseStream, res: ServerResponse): void {
+    this.#following.attach(stream, res);
+  }
+
+  unfollow(stream: SseStream): void {
+    this.#following.unfollow(stream);
   }
 
   /**
@@ -162,6 +195,12 @@ export class ClusterSessions {
       }
       case 'response':
         this.sessions.get(message.sessionId)?.outbound.resolve(message.message as never);
+        return;
+      case 'stream-follow':
+        this.#following.relay(message);
+        return;
+      case 'stream-events':
+        this.#following.received(message);
         return;
       case 'cancel':
         this.sessions

@@ -74,6 +74,17 @@ export class HttpSession {
       : `${this.record.id}-${this.nodeId}-${standalone ? 'g' : ''}${this.#streamCounter}`;
   }
 
+  /**
+   * The node that writes stream `streamId` of this session (`<session>-<node>-<n>`, see
+   * `nextStreamId`), or undefined outside a cluster or for an id of another form.
+   */
+  writerOf(streamId: string): string | undefined {
+    if (this.nodeId === undefined || !streamId.startsWith(`${this.record.id}-`)) return undefined;
+    const rest = streamId.slice(this.record.id.length + 1);
+    const dash = rest.lastIndexOf('-');
+    return dash > 0 ? rest.slice(0, dash) : undefined;
+  }
+
   touch(): void {
     this.lastActivity = Date.now();
   }

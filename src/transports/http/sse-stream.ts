@@ -21,6 +21,15 @@ export interface Resumable {
   primed: boolean;
 }
 
+/**
+ * Another node's reader of this stream (a cluster client resumed it there): gets every event this
+ * stream stores from now on, and is told when the stream ends or a reader here takes it back.
+ */
+export interface StreamRelay {
+  event(id: string, message: JsonRpcMessage): void;
+  ended(): void;
+}
+
 /** Named limit: bytes an SSE response may hold unsent before a slow reader is cut off. */
 export const DEFAULT_MAX_SSE_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -40,6 +49,7 @@ export class SseStream {
   #res: ServerResponse | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #ended = false;
+  #relay: StreamRelay | undefined;
 
   constructor(
     readonly id: string,
@@ -66,6 +76,8 @@ export class SseStream {
   /** Continues the stream on a new response (resumption), replaying nothing itself. */
   attach(res: ServerResponse): void {
     this.#detach();
+    // The client came back here: a reader on another node is superseded.
+    this.relayTo(undefined);
     this.#res = res;
     res.once('close', () => {
       if (this.#res === res) this.#detach();
@@ -83,6 +95,14 @@ export class SseStream {
       ? resumable.store.append(resumable.sessionId, this.id, message, data.length)
       : undefined;
     this.#write(encodeSseEvent(id === undefined ? { data } : { id, data }));
+    if (id !== undefined) this.#relay?.event(id, message);
+  }
+
+  /** Sends this stream's further events to another node's reader instead of the previous one. */
+  relayTo(relay: StreamRelay | undefined): void {
+    const previous = this.#relay;
+    this.#relay = relay;
+    previous?.ended();
   }
 
   /** Writes unless the reader is too far behind: then the response is cut, memory stays bounded. */
@@ -98,10 +118,10 @@ export class SseStream {
     res.write(chunk);
   }
 
-  /** Writes already-stored events (replay after Last-Event-ID). */
-  replay(events: { id: string; message: JsonRpcMessage }[]): void {
+  /** Writes already-stored events (replay after Last-Event-ID, or relayed from another node). */
+  replay(events: readonly { id: string; message: JsonRpcMessage }[]): void {
     for (const event of events)
-      this.#res?.write(encodeSseEvent({ id: event.id, data: JSON.stringify(event.message) }));
+      this.#write(encodeSseEvent({ id: event.id, data: encodeMessage(event.message) }));
   }
 
   /** Closes the HTTP response but keeps the stream resumable (the 2025 "polling" pattern). */
@@ -114,6 +134,7 @@ export class SseStream {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.relayTo(undefined);
     this.disconnect();
   }
 
