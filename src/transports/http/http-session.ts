@@ -50,6 +50,21 @@ export class HttpSession {
     };
   }
 
+  /**
+   * The standalone link of a session made only after the link is needed (`bind` it then). Made here,
+   * not where the session is opened: a closure keeps its whole function's context alive, and there
+   * that context holds the `initialize` request and its response for as long as the session lives.
+   */
+  static lateLink(): { link: PeerLink; bind(session: HttpSession): void } {
+    let bound: HttpSession | undefined;
+    return {
+      link: HttpSession.standaloneLink(() => bound),
+      bind: (session) => {
+        bound = session;
+      },
+    };
+  }
+
   get id(): string {
     return this.record.id;
   }

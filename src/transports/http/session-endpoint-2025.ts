@@ -350,15 +350,14 @@ export function createSessionEndpoint(
 
   function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
     const principal = requestPrincipal(req);
-    let session: HttpSession | undefined;
-    const link = HttpSession.standaloneLink(() => session);
+    const late = HttpSession.lateLink();
     const peer = { principal, ip: clientIp(req), transport: 'http' };
     // New sessions need the shared store (existing ones keep working here while it is away).
     if (cluster && !cluster.cluster.available) {
       sendRefusal(res, sharedStateUnavailable(retryAfterMs), request.id);
       return;
     }
-    const opened = host.open(request.params ?? {}, peer, link, options.sessionIdPrefix);
+    const opened = host.open(request.params ?? {}, peer, late.link, options.sessionIdPrefix);
     if ('refusal' in opened) {
       sendRefusal(res, opened.refusal, request.id);
       return;
@@ -367,10 +366,11 @@ export function createSessionEndpoint(
       sendJson(res, 200, errorResponse(request.id, opened.error.toJson()));
       return;
     }
-    session = new HttpSession(opened.session, principal, opened.handle, cluster?.nodeId);
+    const session = new HttpSession(opened.session, principal, opened.handle, cluster?.nodeId);
+    late.bind(session);
     sessions.set(session.id, session);
     const answer = () =>
-      sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session!.id });
+      sendJson(res, 200, resultResponse(request.id, opened.result), { 'mcp-session-id': session.id });
     if (!cluster) {
       answer();
       return;
