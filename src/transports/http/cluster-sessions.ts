@@ -83,14 +83,12 @@ export class ClusterSessions {
     if (raced) return raced.principal === peer.principal ? raced : undefined;
     if (!shared || shared.principalDigest !== principalDigest(peer.principal)) return undefined;
     const record = sessionRecordOf(shared);
-    let session: HttpSession | undefined;
-    const handle = this.host.adopt(
-      record,
-      peer,
-      HttpSession.standaloneLink(() => session),
-    );
+    // Bound late, in a scope of its own: a closure here would keep this function's context alive.
+    const late = HttpSession.lateLink();
+    const handle = this.host.adopt(record, peer, late.link);
     if ('refusal' in handle) return handle.refusal;
-    session = new HttpSession(record, peer.principal, handle, this.nodeId);
+    const session = new HttpSession(record, peer.principal, handle, this.nodeId);
+    late.bind(session);
     this.sessions.set(id, session);
     this.#touchedAt.set(id, Date.now());
     return session;
