@@ -18,6 +18,7 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'http-tools-call.js' },
   { script: 'observability-overhead.js' },
   { script: 'auth-overhead.js' },
+  { script: 'scale-redis.js' },
   { script: 'rate-latency.js' },
   { script: 'session-setup.js' },
   { script: 'resource-read.js' },
@@ -28,10 +29,17 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'socket-tools-call.js' },
   { script: 'idle-websockets.js' },
 ];
-// Several scenarios drive HTTP with wrk: say so before running anything, not minutes in.
+// Several scenarios drive HTTP with wrk, scale-redis starts its own redis-server: say what is
+// missing before running anything, not minutes in.
 if (spawnSync('wrk', ['--version']).error) {
   console.error(
     'npm run bench needs wrk, the HTTP load generator (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk).',
+  );
+  process.exit(2);
+}
+if (spawnSync('redis-server', ['--version']).error) {
+  console.error(
+    'npm run bench needs redis-server for the scale-out scenario (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis); it starts its own on a free port.',
   );
   process.exit(2);
 }

@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCpu } from './lib/cpu.js';
-import { ACCEPT, INITIALIZE_2025 } from './lib/http-session.js';
 import { medianCpu, writeResult } from './lib/results.js';
+import { sessionCounts, sessionSetupLua } from './lib/session-lua.js';
 import { startServer } from './lib/spawn-server.js';
 import { median } from './lib/stats.js';
-import { runWrkScript, type WrkResult, wrkHeaders } from './lib/wrk.js';
+import { runWrkScript, type WrkResult } from './lib/wrk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -38,49 +38,14 @@ const targets = [
   },
 ];
 
-// Globals (not locals) so `done` can read them from the thread with thread:get.
-const LUA = `wrk.method = "POST"
-${wrkHeaders(ACCEPT)}
-pending = {}
-sessions = 0
-local init = ${JSON.stringify(INITIALIZE_2025)}
-local ack = '{"jsonrpc":"2.0","method":"notifications/initialized"}'
-request = function()
-  local id = table.remove(pending)
-  if id then
-    return wrk.format(nil, nil, {["content-type"] = "application/json",
-      ["accept"] = "application/json, text/event-stream",
-      ["mcp-session-id"] = id, ["mcp-protocol-version"] = "2025-11-25"}, ack)
-  end
-  return wrk.format(nil, nil, nil, init)
-end
-response = function(status, headers, body)
-  if status == 202 then
-    sessions = sessions + 1
-    return
-  end
-  for name, value in pairs(headers) do
-    if string.lower(name) == "mcp-session-id" then table.insert(pending, value) end
-  end
-end
-local threads = {}
-setup = function(thread) table.insert(threads, thread) end
-done = function(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("sessions") end
-  io.write("SESSIONS " .. total .. " IN " .. summary.duration .. "\\n")
-end
-`;
-
 interface Run extends WrkResult {
   sessionsPerSecond: number;
 }
 
 async function load(url: string, pid: number): Promise<Run> {
-  const result = await runWrkScript(url, LUA, { connections, seconds, serverPid: pid });
-  const match = /SESSIONS (\d+) IN (\d+)/.exec(result.stdout);
-  if (!match) throw new Error(`no session count in wrk output:\n${result.stdout}`);
-  return { ...result, sessionsPerSecond: Number(match[1]) / (Number(match[2]) / 1e6) };
+  const result = await runWrkScript(url, sessionSetupLua(), { connections, seconds, serverPid: pid });
+  const counts = sessionCounts(result.stdout);
+  return { ...result, sessionsPerSecond: counts.sessions / counts.seconds };
 }
 
 console.log(

@@ -27,6 +27,11 @@ export interface WrkOptions {
   serverPid?: number;
   /** Pins wrk to this CPU (see `pinned`). */
   cpu?: number;
+  /**
+   * A line the script prints (and flushes) once its work is done: wrk is then interrupted (SIGINT),
+   * so it reports at once instead of sleeping out its `-d` duration (a stopped thread does not end wrk).
+   */
+  stopOn?: string;
 }
 
 /**
@@ -42,7 +47,7 @@ export function runWrkScript(url: string, lua: string, options: WrkOptions): Pro
   const cpu = startCpuWindow(options.serverPid);
   return new Promise((resolve, reject) => {
     const [command, argv] = options.cpu === undefined ? ['wrk', args] : pinned(options.cpu, 'wrk', args);
-    execFile(command, argv, (error, stdout) => {
+    const child = execFile(command, argv, (error, stdout) => {
       const window = cpu.stop();
       rmSync(dir, { recursive: true, force: true });
       if (error) {
@@ -63,6 +68,14 @@ export function runWrkScript(url: string, lua: string, options: WrkOptions): Pro
         stdout,
       });
     });
+    const stopOn = options.stopOn;
+    if (stopOn) {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer | string) => {
+        seen = (seen + String(chunk)).slice(-stopOn.length - 4096);
+        if (seen.includes(stopOn)) child.kill('SIGINT');
+      });
+    }
   });
 }
 
