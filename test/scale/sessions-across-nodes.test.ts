@@ -93,10 +93,21 @@ describe('2025 sessions across three nodes on Redis', () => {
   it('carries elicitation and sampling answers POSTed to another node back to the tool that asked', async () => {
     const { client, transport } = await sdkClient();
     try {
-      const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
-      expect(contentText(elicited)).toContain('ada@example.com');
-      const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } });
-      expect(contentText(sampled)).toContain('sampled');
+      // Three of each: with the calls rotating over three nodes, some run on a node other than the
+      // one holding the session's GET stream (checked below).
+      for (let i = 0; i < 3; i++) {
+        const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
+        expect(contentText(elicited)).toContain('ada@example.com');
+        const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } });
+        expect(contentText(sampled)).toContain('sampled');
+      }
+      const mine = cluster.proxy.log.filter((entry) => entry.sessionId === transport.sessionId);
+      const getNode = mine.find((entry) => entry.method === 'GET' && entry.status === 200)?.backend;
+      expect(getNode).toBeDefined();
+      const toolNodes = mine
+        .filter((entry) => entry.method === 'POST' && entry.status === 200)
+        .map((e) => e.backend);
+      expect(toolNodes.some((node) => node !== getNode)).toBe(true);
       // The tool call and the client's answer to its request went to different nodes.
       const log = cluster.proxy.log.filter(
         (entry) => entry.sessionId === transport.sessionId && entry.method === 'POST',
