@@ -51,22 +51,17 @@ export class RedisClusterNode implements ClusterNode {
     return parseSession(id, reply);
   }
 
-  updateSession(session: SharedSession, idleMs: number): void {
+  async updateSession(session: SharedSession, idleMs: number): Promise<void> {
     const key = sessionKey(session.id);
     // Only an existing session is updated: a write racing a DELETE must not bring it back.
-    this.#fireAndForget(
-      this.link
-        .command(key, ['EXISTS', key])
-        .then((exists) =>
-          exists === 1
-            ? Promise.all([
-                this.link.command(key, ['HSET', key, ...sessionFields(session)]),
-                this.link.command(key, ['PEXPIRE', key, String(idleMs)]),
-              ])
-            : undefined,
-        ),
-    );
-    this.publish({ type: 'session-changed', session });
+    if ((await this.link.command(key, ['EXISTS', key])) === 1) {
+      await Promise.all([
+        this.link.command(key, ['HSET', key, ...sessionFields(session)]),
+        this.link.command(key, ['PEXPIRE', key, String(idleMs)]),
+      ]);
+    }
+    // Stored first: a node that rebuilds the session after the message reads the new state.
+    await this.#publish({ type: 'session-changed', session });
   }
 
   touchSession(id: string, idleMs: number): void {
@@ -74,15 +69,20 @@ export class RedisClusterNode implements ClusterNode {
     this.#fireAndForget(this.link.command(key, ['PEXPIRE', key, String(idleMs)]));
   }
 
-  deleteSession(id: string): void {
+  async deleteSession(id: string): Promise<void> {
     const key = sessionKey(id);
-    this.#fireAndForget(this.link.command(key, ['DEL', key]));
-    this.publish({ type: 'session-ended', sessionId: id });
+    // Deleted before the others drop their copies: one of them rebuilding it meanwhile would revive it.
+    await this.link.command(key, ['DEL', key]);
+    await this.#publish({ type: 'session-ended', sessionId: id });
   }
 
   publish(message: ClusterMessage, node?: string): void {
+    this.#fireAndForget(this.#publish(message, node));
+  }
+
+  #publish(message: ClusterMessage, node?: string): Promise<void> {
     const channel = node === undefined ? BROADCAST_CHANNEL : nodeChannel(node);
-    this.#fireAndForget(this.link.publish(channel, JSON.stringify({ from: this.nodeId, message })));
+    return this.link.publish(channel, JSON.stringify({ from: this.nodeId, message }));
   }
 
   onMessage(listener: (message: ClusterMessage) => void): void {

@@ -79,11 +79,18 @@ export interface ClusterNode {
   /** Stores a new session (resolves once stored: the id is then good on every node). */
   createSession(session: SharedSession, idleMs: number): Promise<void>;
   loadSession(id: string): Promise<SharedSession | undefined>;
-  /** Stores the session's changed state and tells the other nodes. */
-  updateSession(session: SharedSession, idleMs: number): void;
+  /**
+   * Stores the session's changed state, then tells the other nodes; resolves once both are done (the
+   * client's next request may reach any node), rejects while the store is unreachable.
+   */
+  updateSession(session: SharedSession, idleMs: number): Promise<void>;
   /** Keeps a session alive for another `idleMs` (called at most every few seconds per session). */
   touchSession(id: string, idleMs: number): void;
-  deleteSession(id: string): void;
+  /**
+   * Removes a session and tells the other nodes; resolves once both are done (a client told the
+   * session is gone may send its next request to any node), rejects while the store is unreachable.
+   */
+  deleteSession(id: string): Promise<void>;
   /** To every other node; `node` sends it to that one only. */
   publish(message: ClusterMessage, node?: string): void;
   /** Messages from the other nodes (never this node's own). */

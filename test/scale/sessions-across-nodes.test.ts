@@ -42,6 +42,31 @@ async function sdkClient(): Promise<{ client: Client; transport: StreamableHTTPC
   return { client, transport };
 }
 
+const RAW_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+function rawPost(headers: Record<string, string>, body: object): Promise<Response> {
+  return fetch(cluster.url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+/** A session opened with plain HTTP, then used once on each node (each holds a copy): its headers. */
+async function rawSessionOnEveryNode(): Promise<Record<string, string>> {
+  const init = await rawPost(RAW_HEADERS, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
+  const session = { ...RAW_HEADERS, 'mcp-session-id': init.headers.get('mcp-session-id')! };
+  await init.text();
+  await (await rawPost(session, { jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+  await (await rawPost(session, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).text();
+  return session;
+}
+
 /** The backends that served a session's requests, in order. */
 function backendsOf(sessionId: string): number[] {
   return cluster.proxy.log.filter((entry) => entry.sessionId === sessionId).map((entry) => entry.backend);
@@ -138,5 +163,28 @@ describe('2025 sessions across three nodes on Redis', () => {
       expect(answer.status).toBe(404);
     }
     expect(await cluster.redis.command('EXISTS', `erlmcp:{${sessionId}}:s`)).toBe('0');
+  });
+
+  it('answers DELETE only once every node dropped its copy: the next request, anywhere, gets 404', async () => {
+    for (let round = 0; round < 10; round++) {
+      const session = await rawSessionOnEveryNode();
+      expect((await fetch(cluster.url, { method: 'DELETE', headers: session })).status).toBe(200);
+      const after = await rawPost(session, { jsonrpc: '2.0', id: 3, method: 'tools/list' });
+      expect(after.status, await after.text()).toBe(404);
+    }
+  });
+
+  it('answers logging/setLevel only once every node has the level: the next request logs at it', async () => {
+    for (let round = 0; round < 20; round++) {
+      const session = await rawSessionOnEveryNode();
+      const set = { jsonrpc: '2.0', id: 3, method: 'logging/setLevel', params: { level: 'error' } };
+      await (await rawPost(session, set)).text();
+      const call = { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'test_logging_tool' } };
+      const answer = await rawPost(session, call);
+      const logged = await answer.text();
+      expect(answer.status, logged).toBe(200);
+      expect(logged).toContain('error message');
+      expect(logged).not.toContain('warning message');
+    }
   });
 });

@@ -83,15 +83,20 @@ export class ClusterSessions {
     return session;
   }
 
-  /** A request ran: its session's state may have changed; the store's expiry moves on now and then. */
-  ran(session: HttpSession, method: string): void {
-    if (STATE_METHODS.has(method)) this.changed(session);
-    else this.touched(session);
+  /**
+   * A request ran: its session's state may have changed (then a promise, settled once every node
+   * knows: answer after it), else the store's expiry moves on now and then.
+   */
+  ran(session: HttpSession, method: string): Promise<void> | undefined {
+    if (STATE_METHODS.has(method)) return this.changed(session);
+    this.touched(session);
+    return undefined;
   }
 
-  changed(session: HttpSession): void {
+  /** Shares the session's state; settles once stored and told to the other nodes. */
+  changed(session: HttpSession): Promise<void> {
     this.#touchedAt.set(session.id, Date.now());
-    this.cluster.updateSession(sharedSession(session.record, session.principal), this.idleMs);
+    return this.cluster.updateSession(sharedSession(session.record, session.principal), this.idleMs);
   }
 
   /** Pushes the session's expiry back at most once per quarter of the idle timeout. */
@@ -102,10 +107,10 @@ export class ClusterSessions {
     this.cluster.touchSession(session.id, this.idleMs);
   }
 
-  /** The client ended the session (DELETE): it ends on every node. */
-  deleted(session: HttpSession): void {
+  /** The client ended the session (DELETE): it ends on every node; resolves once all were told. */
+  deleted(session: HttpSession): Promise<void> {
     this.#touchedAt.delete(session.id);
-    this.cluster.deleteSession(session.id);
+    return this.cluster.deleteSession(session.id);
   }
 
   /** This node's copy went (idle, shutdown): only its bookkeeping here. */

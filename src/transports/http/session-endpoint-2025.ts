@@ -14,6 +14,7 @@ import {
   type JsonRpcMessage,
   type JsonRpcNotification,
   type JsonRpcRequest,
+  type JsonRpcResponse,
   resultResponse,
 } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -100,16 +101,20 @@ export function createSessionEndpoint(
   );
   sweeper.unref();
 
-  /** Ends a session: `everywhere` (DELETE) or only this node's copy (`here`; the same on one node). */
+  /**
+   * Ends a session: `everywhere` (DELETE) or only this node's copy (`here`; the same on one node).
+   * In a cluster, `everywhere` resolves once the store and the other nodes were told.
+   */
   function endSession(
     session: HttpSession,
     reason: string,
     retryMs: number | undefined,
     scope: 'everywhere' | 'here',
-  ): void {
-    if (!sessions.delete(session.id)) return;
+  ): Promise<void> | undefined {
+    if (!sessions.delete(session.id)) return undefined;
+    let told: Promise<void> | undefined;
     if (cluster) {
-      if (scope === 'everywhere') cluster.deleted(session);
+      if (scope === 'everywhere') told = cluster.deleted(session);
       else cluster.forgotten(session.id);
     }
     host.close(session.handle, {
@@ -119,6 +124,7 @@ export function createSessionEndpoint(
     });
     session.close(reason, retryMs);
     store.forget(session.id);
+    return told;
   }
 
   function handleSessionMessage(
@@ -222,8 +228,9 @@ export function createSessionEndpoint(
     }
     if (!('id' in message)) {
       host.notify(session.record, session.inFlight, message);
-      if (cluster) notifiedInCluster(cluster, session, message);
-      res.writeHead(202).end();
+      const sharing = cluster ? notifiedInCluster(cluster, session, message) : undefined;
+      if (sharing) afterShared(sharing, () => res.writeHead(202).end());
+      else res.writeHead(202).end();
       return;
     }
     const request = message as JsonRpcRequest;
@@ -233,16 +240,35 @@ export function createSessionEndpoint(
     else runSessionRequest(session, res, request, requestAuth(req), failed);
   }
 
-  /** What a client notification means to the other nodes: a state change, or a cancellation for them. */
-  function notifiedInCluster(cluster: ClusterSessions, session: HttpSession, message: JsonRpcNotification) {
-    if (message.method === 'notifications/initialized') cluster.changed(session);
-    else if (message.method === 'notifications/cancelled') {
+  /**
+   * What a client notification means to the other nodes: a state change (a promise, settled once
+   * they know it), or a cancellation for them.
+   */
+  function notifiedInCluster(
+    cluster: ClusterSessions,
+    session: HttpSession,
+    message: JsonRpcNotification,
+  ): Promise<void> | undefined {
+    if (message.method === 'notifications/initialized') return cluster.changed(session);
+    if (message.method === 'notifications/cancelled') {
       const id = message.params?.requestId;
       const reason =
         typeof message.params?.reason === 'string' ? message.params.reason : 'cancelled by the client';
       if ((typeof id === 'string' || typeof id === 'number') && !session.inFlight.has(id))
         cluster.cancelElsewhere(session, id, reason);
     }
+    return undefined;
+  }
+
+  /**
+   * Answers (`then`) once a session change reached the store and the other nodes: the client's next
+   * request may go to any of them. A store that cannot be written is reported, not answered with.
+   */
+  function afterShared(sharing: Promise<void>, then: () => void): void {
+    sharing.then(then, (error: unknown) => {
+      core.diagnostic('a session change could not be shared with the other nodes', error);
+      then();
+    });
   }
 
   /** Why a 2025 request may not run (a duplicate id, a limit), the same alone or in a batch. */
@@ -275,6 +301,7 @@ export function createSessionEndpoint(
       },
     };
     const pending: Promise<JsonRpcMessage | undefined>[] = [];
+    const ran: string[] = [];
     for (const item of batch) {
       const message = classify(item);
       if (message.kind === 'invalid') {
@@ -299,6 +326,7 @@ export function createSessionEndpoint(
         }
         const abort = new LazyAbort();
         session.inFlight.set(request.id, abort);
+        ran.push(request.method);
         pending.push(
           runRequest(
             core,
@@ -310,6 +338,12 @@ export function createSessionEndpoint(
       }
     }
     const responses = (await Promise.all(pending)).filter((response) => response !== undefined);
+    if (cluster) {
+      // As for a request POSTed alone: state the batch changed is shared before the answer.
+      await Promise.all(ran.map((method) => cluster.ran(session, method))).catch((error: unknown) =>
+        core.diagnostic('a session change could not be shared with the other nodes', error),
+      );
+    }
     if (responses.length === 0) res.writeHead(202).end();
     else sendJson(res, 200, responses);
   }
@@ -368,19 +402,33 @@ export function createSessionEndpoint(
       { link, session: session.record, principal, auth, transport: 'http' },
       abort,
       (response) => {
-        try {
-          if (response) responder.finish(response);
-          else if (!res.headersSent) res.writeHead(204).end();
-        } catch (error) {
-          failed(res, error);
-        } finally {
-          session.inFlight.delete(request.id);
-          if (responder.stream) session.streams.delete(responder.stream.id);
-          session.touch();
-          cluster?.ran(session, request.method);
-        }
+        // A change of the session's state (setLevel, subscribe) is answered once every node knows it.
+        const sharing = cluster?.ran(session, request.method);
+        if (sharing) {
+          afterShared(sharing, () => finishRequest(session, res, request, responder, response, failed));
+        } else finishRequest(session, res, request, responder, response, failed);
       },
     );
+  }
+
+  function finishRequest(
+    session: HttpSession,
+    res: ServerResponse,
+    request: JsonRpcRequest,
+    responder: SessionRequestLink['responder'],
+    response: JsonRpcResponse | undefined,
+    failed: (res: ServerResponse, error: unknown) => void,
+  ): void {
+    try {
+      if (response) responder.finish(response);
+      else if (!res.headersSent) res.writeHead(204).end();
+    } catch (error) {
+      failed(res, error);
+    } finally {
+      session.inFlight.delete(request.id);
+      if (responder.stream) session.streams.delete(responder.stream.id);
+      session.touch();
+    }
   }
 
   /**
@@ -441,7 +489,15 @@ export function createSessionEndpoint(
   async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const session = await sessionOf(req, res);
     if (!session) return;
-    endSession(session, 'session deleted by the client', undefined, 'everywhere');
+    try {
+      // Answered once every node knows: the client's next request may reach any of them, and must
+      // find the session gone (404) there too.
+      await endSession(session, 'session deleted by the client', undefined, 'everywhere');
+    } catch (error) {
+      core.diagnostic('a deleted session could not be removed from the shared store', error);
+      sendRefusal(res, sharedStateUnavailable(retryAfterMs));
+      return;
+    }
     res.writeHead(200).end();
   }
 
