@@ -44,6 +44,8 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   files: string[];
   exports: Record<string, { types: string; default: string } | string>;
   dependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
 const run = promisify(execFile);
 
@@ -171,20 +173,32 @@ describe('the packed package', () => {
     expect(packedFiles.filter((file) => /\.test\.|^src\/|^test\//.test(file))).toEqual([]);
   });
 
-  it('imports only its declared dependencies and node builtins', () => {
+  it('imports only its declared dependencies and node builtins (optional peers only lazily)', () => {
     const imported = new Set<string>();
+    const importedStatically = new Set<string>();
     for (const file of filesUnder(installed).filter((f) => /\.(js|d\.ts)$/.test(f))) {
       const code = readFileSync(file, 'utf8');
-      for (const match of code.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*['"]([^'"./][^'"]*)['"]/g)) {
-        const specifier = match[1]!;
+      for (const match of code.matchAll(/(\bfrom|\bimport\s*\(?)\s*['"]([^'"./][^'"]*)['"]/g)) {
+        const specifier = match[2]!;
         const name = specifier.startsWith('@')
           ? specifier.split('/').slice(0, 2).join('/')
           : specifier.split('/')[0]!;
-        if (!specifier.startsWith('node:') && !builtinModules.includes(name)) imported.add(name);
+        if (specifier.startsWith('node:') || builtinModules.includes(name)) continue;
+        imported.add(name);
+        if (!match[1]!.includes('(')) importedStatically.add(name);
       }
     }
     expect(imported.size).toBeGreaterThan(3);
-    for (const name of imported) expect(pkg.dependencies, `${name} is imported`).toHaveProperty([name]);
+    const optionalPeers = Object.keys(pkg.peerDependenciesMeta ?? {}).filter(
+      (name) => pkg.peerDependenciesMeta?.[name]?.optional,
+    );
+    for (const name of imported) {
+      if (optionalPeers.includes(name)) {
+        // An optional peer (@redis/client) is loaded only when configured: never a static import.
+        expect(importedStatically.has(name), `${name} is imported statically`).toBe(false);
+        expect(pkg.peerDependencies, `${name} is a peer dependency`).toHaveProperty([name]);
+      } else expect(pkg.dependencies, `${name} is imported`).toHaveProperty([name]);
+    }
   });
 
   it('resolves erlmcp to the tarball and nothing the consumer did not install', () => {

@@ -181,8 +181,7 @@ describe('2025 sessions across three nodes on Redis', () => {
       const session = await rawSessionOnEveryNode();
       expect((await fetch(cluster.url, { method: 'DELETE', headers: session })).status).toBe(200);
       const after = await rawPost(session, { jsonrpc: '2.0', id: 3, method: 'tools/list' });
-      await after.text();
-      expect(after.status).toBe(404);
+      expect(after.status, await after.text()).toBe(404);
     }
   });
 
@@ -192,7 +191,9 @@ describe('2025 sessions across three nodes on Redis', () => {
       const set = { jsonrpc: '2.0', id: 3, method: 'logging/setLevel', params: { level: 'error' } };
       await (await rawPost(session, set)).text();
       const call = { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'test_logging_tool' } };
-      const logged = await (await rawPost(session, call)).text();
+      const answer = await rawPost(session, call);
+      const logged = await answer.text();
+      expect(answer.status, logged).toBe(200);
       expect(logged).toContain('error message');
       expect(logged).not.toContain('warning message');
     }
