@@ -214,14 +214,14 @@ try {
   }
 
   // --- 3: Redis memory per idle session, on the --redis node --------------------------------------
-  const keysBefore = Number(await redis.command('DBSIZE'));
+  const keysBefore = await sessionKeys(redis);
   const usedBefore = await usedMemory(redis);
   await redis.command('CONFIG', 'RESETSTAT');
   await openSessions(redisNode.server, memorySessions);
   await settle(300); // the `initialized` update is written behind its 202
   const setupCalls = await commandCalls(redis);
   const usedAfter = await usedMemory(redis);
-  const keysAdded = Number(await redis.command('DBSIZE')) - keysBefore;
+  const keysAdded = (await sessionKeys(redis)) - keysBefore;
   if (keysAdded !== memorySessions)
     throw new Error(`${memorySessions} sessions opened but ${keysAdded} keys added to Redis`);
   setup = { calls: setupCalls, perSession: sum(setupCalls.values()) / memorySessions };
@@ -272,7 +272,7 @@ try {
   await settle(500);
   const before = await Promise.all(cluster.map(nodeMemory));
   const usedBefore = await usedMemory(redis);
-  const keysBefore = Number(await redis.command('DBSIZE'));
+  const keysBefore = await sessionKeys(redis);
   // A third each, three wrk at once: session i of the run lands on node i mod 3 in time as in count.
   const shares = cluster.map((_, i) => Math.floor(idleSessions / NODES) + (i < idleSessions % NODES ? 1 : 0));
   const started = performance.now();
@@ -281,7 +281,7 @@ try {
   await settle(1000);
   const after = await Promise.all(cluster.map(nodeMemory));
   const usedAfter = await usedMemory(redis);
-  const keysAdded = Number(await redis.command('DBSIZE')) - keysBefore;
+  const keysAdded = (await sessionKeys(redis)) - keysBefore;
   const held = await Promise.all(
     cluster.map(async (server) => {
       const health = (await (await fetch(new URL('/healthz', server.url))).json()) as { sessions: number };
@@ -322,13 +322,18 @@ for (const era of ERAS)
       `  ${name.padEnd(34)} ${count(med(name)).padStart(8)} req/s  p99 ${p99.toFixed(2)} ms  server CPU ${median(cpuPerRequest.get(name)!).toFixed(1)} µs/request`,
     );
   }
+/** Commands a node sends on a timer, not for a request: its heartbeat `SET … PX`. */
+const BACKGROUND_COMMANDS: ReadonlySet<string> = new Set(['set']);
 const targetOf: Record<Era, { ratio: number; commands: number }> = {
   '2025': { ratio: 0.7, commands: 2 },
   '2026': { ratio: 0.95, commands: 0 },
 };
 for (const era of ERAS) {
   const ratio = median(ratios[era]);
-  const { calls, requests } = commands[era];
+  const { calls: all, requests } = commands[era];
+  // The node's heartbeat (one SET a second, docs/scale.md) runs whatever the traffic: not a request's.
+  const calls = new Map([...all].filter(([name]) => !BACKGROUND_COMMANDS.has(name)));
+  const background = [...all].filter(([name]) => BACKGROUND_COMMANDS.has(name));
   const perRequest = sum(calls.values()) / requests;
   const target = targetOf[era];
   console.log(
@@ -338,7 +343,7 @@ for (const era of ERAS) {
     `${era}: server CPU per request, in memory / --redis ${median(cpuRatios[era]).toFixed(3)} (median of rounds: ${cpuRatios[era].map((r) => r.toFixed(3)).join(', ')})`,
   );
   console.log(
-    `${era}: Redis commands per request ${perRequest.toFixed(4)} over ${count(requests)} requests (${breakdown(calls, requests)}); target <= ${target.commands} ${perRequest <= target.commands ? 'met' : 'MISSED'}`,
+    `${era}: Redis commands per request ${perRequest.toFixed(4)} over ${count(requests)} requests (${breakdown(calls, requests)}); target <= ${target.commands} ${perRequest <= target.commands ? 'met' : 'MISSED'}${background.length > 0 ? `; besides, the heartbeat: ${background.map(([name, n]) => `${name} ${n}`).join(', ')}` : ''}`,
   );
 }
 console.log('load generator: wrk (lean, C), not the erlmcp client; sessions opened by wrk + Lua');
@@ -385,3 +390,11 @@ writeResult(values.json, {
   },
   notes,
 });
+
+/**
+ * Session hashes in Redis. Not DBSIZE: the node heartbeat keys come and go (a node killed at the end
+ * of one part leaves its key to expire 3 s later, in the middle of the next part).
+ */
+async function sessionKeys(redis: BenchRedis): Promise<number> {
+  return Number(await redis.command('EVAL', "return #redis.call('KEYS', ARGV[1])", '0', 'erlmcp:{*}:s'));
+}
