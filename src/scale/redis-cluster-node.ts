@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterMessage, ClusterNode, SharedSession } from '../server/cluster.js';
 import type { TaskStore } from '../server/tasks/task-store.js';
+import { LuaScript } from './lua-script.js';
 import { NodeHeartbeat, type NodeHeartbeatOptions } from './node-heartbeat.js';
 import {
   connectRedis,
@@ -28,6 +29,13 @@ export interface RedisClusterNodeOptions extends RedisLinkOptions {
  * the other nodes go over pub/sub (one broadcast channel, one inbox per node), tasks live in Redis
  * (redis-task-store.ts), and an expiring key renewed every second tells the others this node lives.
  */
+/** HSET the fields (ARGV[2..]) and PEXPIRE (ARGV[1]) a session hash, only if it still exists. */
+const UPDATE_IF_EXISTS = new LuaScript(
+  "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end " +
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 2)) " +
+    "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1",
+);
+
 export class RedisClusterNode implements ClusterNode {
   readonly #listeners = new Set<(message: ClusterMessage) => void>();
   taskStore?: TaskStore;
@@ -78,13 +86,9 @@ export class RedisClusterNode implements ClusterNode {
 
   async updateSession(session: SharedSession, idleMs: number): Promise<void> {
     const key = sessionKey(session.id);
-    // Only an existing session is updated: a write racing a DELETE must not bring it back.
-    if ((await this.link.command(key, ['EXISTS', key])) === 1) {
-      await Promise.all([
-        this.link.command(key, ['HSET', key, ...sessionFields(session)]),
-        this.link.command(key, ['PEXPIRE', key, String(idleMs)]),
-      ]);
-    }
+    // Only an existing session is updated (a write racing a DELETE must not bring it back): one
+    // script, so the check and the write are one command and one round trip.
+    await UPDATE_IF_EXISTS.run(this.link, key, [String(idleMs), ...sessionFields(session)]);
     // Stored first: a node that rebuilds the session after the message reads the new state.
     await this.#publish({ type: 'session-changed', session });
   }
