@@ -37,7 +37,7 @@ export function benchOptions(target: string, flags: BenchFlags): Omit<BenchOptio
   };
 }
 
-function jsonObject(text: string): Record<string, unknown> {
+export function jsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);

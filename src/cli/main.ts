@@ -4,12 +4,15 @@ import { benchOptions } from './bench-flags.js';
 import { suggestion } from './did-you-mean.js';
 import {
   BENCH_OPTIONS,
+  CALL_OPTIONS,
   COMMON_OPTIONS,
   commandOf,
   DEV_OPTIONS,
+  INSPECT_OPTIONS,
   parseCommandLine,
   SERVE_OPTIONS,
 } from './options.js';
+import { splitAtDashes } from './target.js';
 import { COMMANDS, usageOf } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,7 +21,7 @@ import { UsageError } from './usage-error.js';
 
 /** Exit code, or -1 while a server keeps the process alive. */
 async function main(argv: string[]): Promise<number> {
-  const command = commandOf(argv, [SERVE_OPTIONS, DEV_OPTIONS, BENCH_OPTIONS]);
+  const command = commandOf(argv, [SERVE_OPTIONS, DEV_OPTIONS, BENCH_OPTIONS, CALL_OPTIONS, INSPECT_OPTIONS]);
   try {
     return await run(command, argv);
   } catch (error) {
@@ -70,6 +73,36 @@ async function run(command: string | undefined, argv: string[]): Promise<number>
       });
       process.stdout.write(`${formatReport(report)}\n`);
       return report.errors > 0 ? 1 : 0;
+    }
+    case 'call': {
+      const { own, command: server } = splitAtDashes(argv);
+      const { values, positionals } = parseCommandLine('call', CALL_OPTIONS, own, 3);
+      if (values.help || values.version) return helpOrVersion('call', values);
+      const [{ callCommand }, { runCall }] = await Promise.all([
+        import('./call-flags.js'),
+        import('./call.js'),
+      ]);
+      const output = await runCall(callCommand(positionals.slice(1), server, values));
+      process.stdout.write(output.stdout);
+      process.stderr.write(output.stderr);
+      return output.code;
+    }
+    case 'inspect': {
+      const { own, command: server } = splitAtDashes(argv);
+      const { values, positionals } = parseCommandLine('inspect', INSPECT_OPTIONS, own, 2);
+      if (values.help || values.version) return helpOrVersion('inspect', values);
+      const [{ targetOf }, { eraOption }, { formatInspection, runInspect }] = await Promise.all([
+        import('./call-flags.js'),
+        import('./connect.js'),
+        import('./inspect.js'),
+      ]);
+      const { target, rest } = targetOf(positionals.slice(1), server);
+      if (rest[0] !== undefined) throw new UsageError(`unexpected argument "${rest[0]}" (one target)`);
+      const inspection = await runInspect(target, eraOption(values.era));
+      process.stdout.write(
+        `${values.json ? JSON.stringify(inspection, null, 2) : formatInspection(inspection)}\n`,
+      );
+      return 0;
     }
     case undefined: {
       const { values } = parseCommandLine('', COMMON_OPTIONS, argv);

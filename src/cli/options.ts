@@ -49,6 +49,21 @@ export const BENCH_OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
+/** `erlmcp call`: the target is a URL, or a stdio server's command after `--`. */
+export const CALL_OPTIONS = {
+  args: { type: 'string' },
+  json: { type: 'boolean' },
+  era: { type: 'string' },
+  ...COMMON_OPTIONS,
+} as const;
+
+/** `erlmcp inspect`. */
+export const INSPECT_OPTIONS = {
+  json: { type: 'boolean' },
+  era: { type: 'string' },
+  ...COMMON_OPTIONS,
+} as const;
+
 /**
  * Parses one command's flags against its own table: an unknown flag is answered with the likely
  * one and the command's whole set (`--prot`: did you mean --port?), and a second positional is
@@ -58,6 +73,7 @@ export function parseCommandLine<T extends OptionTable>(
   command: string,
   options: T,
   argv: string[],
+  maxPositionals = 2,
 ): ParsedCommandLine<T> {
   let parsed: ParsedCommandLine<T>;
   try {
@@ -65,14 +81,18 @@ export function parseCommandLine<T extends OptionTable>(
   } catch (error) {
     throw explain(command, options, error as Error & { code?: string });
   }
-  const extra = parsed.positionals[2];
+  const extra = parsed.positionals[maxPositionals];
   if (extra !== undefined) {
-    throw new UsageError(
-      `unexpected argument "${extra}" (one ${command === 'bench' ? 'target: quote a command with its arguments' : 'module'})`,
-    );
+    throw new UsageError(`unexpected argument "${extra}" (${EXTRA_HINT[command] ?? 'one module'})`);
   }
   return parsed;
 }
+
+const EXTRA_HINT: Record<string, string> = {
+  bench: 'one target: quote a command with its arguments',
+  call: "one target and one tool or method; a stdio server's command goes after --",
+  inspect: "one target; a stdio server's command goes after --",
+};
 
 /** The command: the first positional, with every command's string flags known so their values are skipped. */
 export function commandOf(argv: string[], tables: OptionTable[]): string | undefined {

@@ -40,18 +40,42 @@ const BENCH_USAGE = `Usage: erlmcp bench <url|"command args"> [--tool NAME --arg
   N in flight (default 16). --duration: seconds (default 10).
 `;
 
+const CALL_USAGE = `Usage: erlmcp call <url> <tool|method> [--args JSON] [--json] [--era modern|legacy]
+       erlmcp call <tool|method> [--args JSON] [--json] [--era modern|legacy] -- <command> [args...]
+
+  Connects to an MCP server (http(s)/ws(s)/tcp/tls URL, or the stdio server started by the command
+  after --, given word for word) and makes one request. A name with a '/' is a JSON-RPC method sent
+  as is with --args as its params (tools/list, resources/read...); otherwise it is a tool called
+  with --args as its arguments. Prints a tool's text content, other results as JSON; --json prints
+  the raw result. Exit 0 on success, 1 when the tool returns isError or the server answers an error,
+  2 on a usage error. --era picks the protocol era (default: 2026, falling back to 2025).
+  Example: erlmcp call echo --args '{"message":"hi"}' -- node server.js
+`;
+
+const INSPECT_USAGE = `Usage: erlmcp inspect <url> [--json] [--era modern|legacy]
+       erlmcp inspect [--json] [--era modern|legacy] -- <command> [args...]
+
+  Prints the server's name and version, the negotiated protocol version, its capabilities, and its
+  tools, resources, resource templates and prompts (every page; a list is skipped when the server
+  does not declare it). --json prints one JSON object instead of the table.
+`;
+
 const USAGE = `Usage: erlmcp serve <module> [options]     (erlmcp serve --help)
        erlmcp dev <module> [options]       (erlmcp dev --help)
        erlmcp bench <url|"command args"> [options]   (erlmcp bench --help)
+       erlmcp call <url> <tool|method> [options]   (erlmcp call --help)
+       erlmcp inspect <url> [options]   (erlmcp inspect --help)
        erlmcp --version
 `;
 
-export const COMMANDS = ['serve', 'dev', 'bench'] as const;
+export const COMMANDS = ['serve', 'dev', 'bench', 'call', 'inspect'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function usageOf(command: string | undefined): string {
   if (command === 'serve') return SERVE_USAGE;
   if (command === 'dev') return DEV_USAGE;
   if (command === 'bench') return BENCH_USAGE;
+  if (command === 'call') return CALL_USAGE;
+  if (command === 'inspect') return INSPECT_USAGE;
   return USAGE;
 }

@@ -1,0 +1,53 @@
+import type { Client } from '../client/client.js';
+import type { VersionNegotiation } from '../client/options.js';
+import { serverErrorLine, withClient } from './connect.js';
+import type { Target } from './target.js';
+
+export interface CallCommand {
+  target: Target;
+  /** A tool name, or (when it contains '/') a JSON-RPC method sent as is. */
+  name: string;
+  args: Record<string, unknown>;
+  json: boolean;
+  era: VersionNegotiation;
+}
+
+export interface CallOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `erlmcp call`: one tool call or one raw request; exit 1 on a tool's isError or a server error. */
+export async function runCall(command: CallCommand): Promise<CallOutput> {
+  return withClient(command.target, command.era, async (client) => {
+    try {
+      const result = await send(client, command);
+      const failed = !command.name.includes('/') && result.isError === true;
+      const text = command.json ? JSON.stringify(result, null, 2) : humanText(result);
+      return failed
+        ? { code: 1, stdout: command.json ? `${text}\n` : '', stderr: command.json ? '' : `${text}\n` }
+        : { code: 0, stdout: `${text}\n`, stderr: '' };
+    } catch (error) {
+      return { code: 1, stdout: '', stderr: `${serverErrorLine(error)}\n` };
+    }
+  });
+}
+
+function send(client: Client, command: CallCommand): Promise<Record<string, unknown>> {
+  if (command.name.includes('/')) return client.request(command.name, command.args);
+  return client.callTool(command.name, command.args) as Promise<unknown> as Promise<Record<string, unknown>>;
+}
+
+/** A tool's text blocks line by line (what a person reads); any other result as pretty JSON. */
+function humanText(result: Record<string, unknown>): string {
+  const content = result.content;
+  if (Array.isArray(content)) {
+    const blocks = content as { type?: string; text?: unknown }[];
+    if (blocks.length > 0 && blocks.every((block) => typeof block.text === 'string')) {
+      return blocks.map((block) => block.text).join('\n');
+    }
+  }
+  const { _meta: _ignored, ...shown } = result;
+  return JSON.stringify(shown, null, 2);
+}
