@@ -1,6 +1,9 @@
 import type { Client } from '../client/client.js';
 import type { VersionNegotiation } from '../client/options.js';
+import { McpError } from '../jsonrpc/errors.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import { serverErrorLine, withClient } from './connect.js';
+import { didYouMean } from './did-you-mean.js';
 import type { Target } from './target.js';
 
 export interface CallCommand {
@@ -29,9 +32,24 @@ export async function runCall(command: CallCommand): Promise<CallOutput> {
         ? { code: 1, stdout: command.json ? `${text}\n` : '', stderr: command.json ? '' : `${text}\n` }
         : { code: 0, stdout: `${text}\n`, stderr: '' };
     } catch (error) {
-      return { code: 1, stdout: '', stderr: `${serverErrorLine(error)}\n` };
+      const hint = await unknownToolHint(client, command, error);
+      return { code: 1, stdout: '', stderr: `${serverErrorLine(error)}${hint}\n` };
     }
   });
+}
+
+/** For a tool the server does not know: the closest name it lists (`ecoh` → `echo`), if any. */
+async function unknownToolHint(client: Client, command: CallCommand, error: unknown): Promise<string> {
+  if (command.name.includes('/') || !(error instanceof McpError) || error.code !== ErrorCode.InvalidParams)
+    return '';
+  if (!/unknown tool/i.test(error.message)) return '';
+  try {
+    const names = (await client.listAllTools()).map((tool) => tool.name);
+    const suggestion = didYouMean(command.name, names);
+    return suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+  } catch {
+    return ''; // the hint is a courtesy: the error itself is already said
+  }
 }
 
 function send(client: Client, command: CallCommand): Promise<Record<string, unknown>> {

@@ -64,6 +64,14 @@ describe('erlmcp call', () => {
     expect(run.stderr).toMatch(/server error -32602: .*nope:\/\/x/);
   });
 
+  it('names the closest tool when the server does not know the one asked for', async () => {
+    const run = await cli(['call', server.url, 'ecoh', '--args', '{"message":"x"}']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/server error -32602: Unknown tool: ecoh \(did you mean echo\?\)/);
+    const far = await cli(['call', server.url, 'zzzzzzzz']);
+    expect(far.stderr).not.toContain('did you mean');
+  });
+
   it('starts a stdio server from the command after --, in either era', async () => {
     for (const era of ['modern', 'legacy']) {
       const run = await cli([
