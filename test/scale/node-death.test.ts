@@ -4,16 +4,12 @@
  * exactly once (from Redis), and calls running on the dead node fail at once instead of hanging.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_HEADERS, openLegacySession, postLegacy } from '../support/legacy-http.js';
 import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitUntil } from '../support/wait.js';
 
 const SESSIONS = 100;
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
 
 let cluster: ScaleCluster;
 beforeAll(async () => {
@@ -23,38 +19,18 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function post(url: string, sessionId: string | undefined, message: object): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { ...HEADERS, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
-    body: JSON.stringify({ jsonrpc: '2.0', ...message }),
-  });
-}
-
-async function openSession(url: string): Promise<string> {
-  const opened = await post(url, undefined, {
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
-  });
-  expect(opened.status).toBe(200);
-  const sessionId = opened.headers.get('mcp-session-id')!;
-  expect((await post(url, sessionId, { method: 'notifications/initialized' })).status).toBe(202);
-  return sessionId;
-}
-
 const changed = (reader: SseReader) =>
   reader.messages().filter((message) => message.method === 'notifications/tools/list_changed').length;
 
 describe('a node dies (kill -9)', () => {
   it('its sessions go on elsewhere, their GET streams resume with every missed event once', async () => {
     const [doomed, ...survivors] = cluster.nodes.map((node) => node.url);
-    const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => openSession(doomed!)));
-    const streams = sessions.map((id) => new SseReader(doomed!, { ...HEADERS, 'mcp-session-id': id }));
+    const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => openLegacySession(doomed!)));
+    const streams = sessions.map((id) => new SseReader(doomed!, { ...LEGACY_HEADERS, 'mcp-session-id': id }));
     expect(new Set(await Promise.all(streams.map((stream) => stream.status)))).toEqual(new Set([200]));
 
     // Event 1 reaches every stream live.
-    await post(doomed!, sessions[0], {
+    await postLegacy(doomed!, sessions[0], {
       id: 1,
       method: 'tools/call',
       params: { name: 'toggle_dynamic_tool' },
@@ -64,7 +40,7 @@ describe('a node dies (kill -9)', () => {
 
     // The clients lose their connections; event 2 is written while they are away (kept in Redis).
     for (const stream of streams) stream.abort();
-    await post(doomed!, sessions[0], {
+    await postLegacy(doomed!, sessions[0], {
       id: 2,
       method: 'tools/call',
       params: { name: 'toggle_dynamic_tool' },
@@ -83,7 +59,7 @@ describe('a node dies (kill -9)', () => {
     // Calls in flight on the node when it dies.
     const inFlight = sessions.slice(0, 5).map((id, index) => {
       const started = Date.now();
-      return post(doomed!, id, {
+      return postLegacy(doomed!, id, {
         id: 100 + index,
         method: 'tools/call',
         params: { name: 'slow', arguments: { ms: 60_000 } },
@@ -106,7 +82,7 @@ describe('a node dies (kill -9)', () => {
     const resumed = sessions.map(
       (id, index) =>
         new SseReader(survivors[index % survivors.length]!, {
-          ...HEADERS,
+          ...LEGACY_HEADERS,
           'mcp-session-id': id,
           'last-event-id': resumeFrom[index]!,
         }),
@@ -116,14 +92,14 @@ describe('a node dies (kill -9)', () => {
 
     // The sessions work on the survivors, and the resumed streams are live there: event 3.
     for (const [index, id] of sessions.entries()) {
-      const answer = await post(survivors[(index + 1) % survivors.length]!, id, {
+      const answer = await postLegacy(survivors[(index + 1) % survivors.length]!, id, {
         id: 3,
         method: 'tools/call',
         params: { name: 'echo', arguments: { message: `s${index}` } },
       });
       expect(await answer.json()).toMatchObject({ result: { content: [{ text: `Echo: s${index}` }] } });
     }
-    await post(survivors[0]!, sessions[0], {
+    await postLegacy(survivors[0]!, sessions[0], {
       id: 4,
       method: 'tools/call',
       params: { name: 'toggle_dynamic_tool' },

@@ -4,16 +4,12 @@
  * any node with their keys spread over the masters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_HEADERS, openLegacySession, postLegacy } from '../support/legacy-http.js';
 import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitUntil } from '../support/wait.js';
 
 const STREAMS = 300;
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
 
 let cluster: ScaleCluster;
 beforeAll(async () => {
@@ -23,26 +19,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function post(url: string, sessionId: string | undefined, message: object): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { ...HEADERS, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
-    body: JSON.stringify({ jsonrpc: '2.0', ...message }),
-  });
-}
-
-async function openSession(url: string): Promise<string> {
-  const opened = await post(url, undefined, {
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
-  });
-  expect(opened.status).toBe(200);
-  const sessionId = opened.headers.get('mcp-session-id')!;
-  await post(url, sessionId, { method: 'notifications/initialized' });
-  return sessionId;
-}
-
 describe('on a 3-master Redis Cluster', () => {
   it('a list_changed raised on one node reaches 300 GET streams spread over three nodes', async () => {
     const urls = cluster.nodes.map((node) => node.url);
@@ -50,14 +26,14 @@ describe('on a 3-master Redis Cluster', () => {
     const sessions: string[] = [];
     for (let i = 0; i < STREAMS; i += 50)
       sessions.push(
-        ...(await Promise.all(Array.from({ length: 50 }, (_, j) => openSession(urls[(i + j) % 3]!)))),
+        ...(await Promise.all(Array.from({ length: 50 }, (_, j) => openLegacySession(urls[(i + j) % 3]!)))),
       );
     const streams = sessions.map(
-      (id, index) => new SseReader(urls[(index + 1) % 3]!, { ...HEADERS, 'mcp-session-id': id }),
+      (id, index) => new SseReader(urls[(index + 1) % 3]!, { ...LEGACY_HEADERS, 'mcp-session-id': id }),
     );
     expect(new Set(await Promise.all(streams.map((stream) => stream.status)))).toEqual(new Set([200]));
     try {
-      await post(urls[2]!, sessions[0], {
+      await postLegacy(urls[2]!, sessions[0], {
         id: 1,
         method: 'tools/call',
         params: { name: 'toggle_dynamic_tool' },

@@ -5,13 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODERN_HEADERS, modernToolCall } from '../support/cli-process.js';
+import { INITIALIZE, LEGACY_HEADERS, postLegacy } from '../support/legacy-http.js';
 import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
-
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
 
 let cluster: ScaleCluster;
 beforeAll(async () => {
@@ -21,19 +16,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function post(url: string, sessionId: string | undefined, message: object): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { ...HEADERS, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) },
-    body: JSON.stringify({ jsonrpc: '2.0', ...message }),
-  });
-}
-
-const INITIALIZE = {
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
-};
 const echo = (id: number) => ({
   id,
   method: 'tools/call',
@@ -53,9 +35,9 @@ async function modernCall(url: string): Promise<number> {
 describe('Redis outage', () => {
   it('keeps what does not need Redis, answers 503 + Retry-After for what does, and recovers', async () => {
     const [home, other] = cluster.nodes.map((node) => node.url) as [string, string];
-    const opened = await post(home, undefined, INITIALIZE);
+    const opened = await postLegacy(home, undefined, INITIALIZE);
     const sessionId = opened.headers.get('mcp-session-id')!;
-    await post(home, sessionId, { method: 'notifications/initialized' });
+    await postLegacy(home, sessionId, { method: 'notifications/initialized' });
 
     await cluster.redis.stop();
     const outageStarted = Date.now();
@@ -64,12 +46,12 @@ describe('Redis outage', () => {
       await new Promise((resolve) => setTimeout(resolve, outageStarted + at - Date.now()));
       expect(await modernCall(home)).toBe(200);
       expect(await modernCall(other)).toBe(200);
-      expect((await post(home, sessionId, echo(at))).status).toBe(200);
+      expect((await postLegacy(home, sessionId, echo(at))).status).toBe(200);
       // The other node does not hold the session and cannot read it: 503, never 404.
-      const elsewhere = await post(other, sessionId, echo(at + 1));
+      const elsewhere = await postLegacy(other, sessionId, echo(at + 1));
       expect(elsewhere.status).toBe(503);
       expect(Number(elsewhere.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      const fresh = await post(other, undefined, INITIALIZE);
+      const fresh = await postLegacy(other, undefined, INITIALIZE);
       expect(fresh.status).toBe(503);
       expect(Number(fresh.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
@@ -80,8 +62,8 @@ describe('Redis outage', () => {
     const deadline = Date.now() + 10_000;
     let recoveredAfter = -1;
     while (Date.now() < deadline) {
-      const fresh = await post(other, undefined, INITIALIZE);
-      const old = await post(other, sessionId, echo(99));
+      const fresh = await postLegacy(other, undefined, INITIALIZE);
+      const old = await postLegacy(other, sessionId, echo(99));
       if (fresh.status === 200 && old.status === 200) {
         recoveredAfter = Date.now() - outageStarted - 10_000;
         break;
@@ -93,14 +75,14 @@ describe('Redis outage', () => {
     // Pub/sub is back too: a DELETE on one node ends the session on the node that holds it.
     const deleted = await fetch(other, {
       method: 'DELETE',
-      headers: { ...HEADERS, 'mcp-session-id': sessionId },
+      headers: { ...LEGACY_HEADERS, 'mcp-session-id': sessionId },
     });
     expect(deleted.status).toBe(200);
     // (Told over pub/sub: the node holding it lets go within moments, not at once.)
     const until = Date.now() + 5000;
     let status = 0;
     while (status !== 404 && Date.now() < until) {
-      status = (await post(home, sessionId, echo(100))).status;
+      status = (await postLegacy(home, sessionId, echo(100))).status;
       if (status !== 404) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(status).toBe(404);
