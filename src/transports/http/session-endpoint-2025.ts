@@ -6,10 +6,8 @@ import {
   tooManyStreams,
 } from '../../admission/limit-errors.js';
 import type { AuthInfo } from '../../core/auth-info.js';
-import { invalidParams } from '../../jsonrpc/errors.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
-  classify,
   errorResponse,
   type JsonRpcMessage,
   type JsonRpcNotification,
@@ -20,8 +18,7 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { isSupportedVersion } from '../../protocol/versions.js';
 import type { ServerCore } from '../../server/core.js';
-import type { PeerLink } from '../../server/exchange.js';
-import { runRequest, serveRequest } from '../../server/request-runner.js';
+import { serveRequest } from '../../server/request-runner.js';
 import type { SessionHost } from '../../server/session-host.js';
 import type { ClientAddress } from '../client-address.js';
 import { ClusterSessions } from './cluster-sessions.js';
@@ -30,6 +27,7 @@ import { sendError, sendJson, sendRefusal } from './http-responses.js';
 import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { acceptsEventStream, header, requestAuth, requestPrincipal } from './request-headers.js';
+import { runBatch } from './session-batch.js';
 import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
 import { resumeStream } from './session-resume.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
@@ -277,77 +275,6 @@ export function createSessionEndpoint(
     return host.refuse(request, session.inFlight, peer, session.id);
   }
 
-  /** A 2025-03-26 batch: each member handled as if POSTed alone; the responses return as one JSON array. */
-  async function handleBatch(
-    session: HttpSession,
-    req: IncomingMessage,
-    res: ServerResponse,
-    batch: unknown[],
-  ): Promise<void> {
-    const principal = session.principal;
-    const auth = requestAuth(req);
-    session.touch();
-    // Batched requests answer as JSON, so their related messages go to the session's GET stream.
-    const link: PeerLink = {
-      notify: (notification) => session.standalone?.send(notification),
-      request: (method, params, options) => {
-        const stream = session.standalone;
-        if (!stream?.attached)
-          return Promise.reject(invalidParams(`${method} needs the session's GET stream open`));
-        const id = session.outbound.nextId();
-        const answer = session.outbound.track(id, { timeoutMs: options.timeoutMs, signal: options.signal });
-        stream.send({ jsonrpc: '2.0', id, method, params });
-        return answer;
-      },
-    };
-    const pending: Promise<JsonRpcMessage | undefined>[] = [];
-    const ran: string[] = [];
-    for (const item of batch) {
-      const message = classify(item);
-      if (message.kind === 'invalid') {
-        pending.push(
-          Promise.resolve(
-            errorResponse(message.id, {
-              code: ErrorCode.InvalidRequest,
-              message: `Invalid Request: ${message.reason}`,
-            }),
-          ),
-        );
-      } else if (message.kind === 'response') session.outbound.resolve(message.message);
-      else if (message.kind === 'notification')
-        host.notify(session.record, session.inFlight, message.message);
-      else {
-        const request = message.message;
-        // A duplicate of a request still running (in this batch or before it) is refused alone.
-        const refusal = refuse(session, req, request);
-        if (refusal) {
-          pending.push(Promise.resolve(errorResponse(request.id, refusal.toJson())));
-          continue;
-        }
-        const abort = new LazyAbort();
-        session.inFlight.set(request.id, abort);
-        ran.push(request.method);
-        pending.push(
-          runRequest(
-            core,
-            request,
-            { link, session: session.record, principal, auth, transport: 'http' },
-            abort,
-          ).finally(() => session.inFlight.delete(request.id)),
-        );
-      }
-    }
-    const responses = (await Promise.all(pending)).filter((response) => response !== undefined);
-    if (cluster) {
-      // As for a request POSTed alone: state the batch changed is shared before the answer.
-      await Promise.all(ran.map((method) => cluster.ran(session, method))).catch((error: unknown) =>
-        core.diagnostic('a session change could not be shared with the other nodes', error),
-      );
-    }
-    if (responses.length === 0) res.writeHead(202).end();
-    else sendJson(res, 200, responses);
-  }
-
   function initialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
     const principal = requestPrincipal(req);
     const late = HttpSession.lateLink();
@@ -517,7 +444,7 @@ export function createSessionEndpoint(
         );
         return;
       }
-      await handleBatch(session, req, res, value);
+      await runBatch({ core, host, cluster, refuse }, session, req, res, value);
     },
     get: handleGet,
     delete: handleDelete,
