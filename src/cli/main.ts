@@ -8,6 +8,7 @@ import {
   COMMON_OPTIONS,
   commandOf,
   DEV_OPTIONS,
+  GATEWAY_OPTIONS,
   INSPECT_OPTIONS,
   parseCommandLine,
   SERVE_OPTIONS,
@@ -21,7 +22,14 @@ import { UsageError } from './usage-error.js';
 
 /** Exit code, or -1 while a server keeps the process alive. */
 async function main(argv: string[]): Promise<number> {
-  const command = commandOf(argv, [SERVE_OPTIONS, DEV_OPTIONS, BENCH_OPTIONS, CALL_OPTIONS, INSPECT_OPTIONS]);
+  const command = commandOf(argv, [
+    SERVE_OPTIONS,
+    DEV_OPTIONS,
+    BENCH_OPTIONS,
+    CALL_OPTIONS,
+    INSPECT_OPTIONS,
+    GATEWAY_OPTIONS,
+  ]);
   try {
     return await run(command, argv);
   } catch (error) {
@@ -103,6 +111,13 @@ async function run(command: string | undefined, argv: string[]): Promise<number>
         `${values.json ? JSON.stringify(inspection, null, 2) : formatInspection(inspection)}\n`,
       );
       return 0;
+    }
+    case 'gateway': {
+      const { values } = parseCommandLine('gateway', GATEWAY_OPTIONS, argv, 1);
+      if (values.help || values.version) return helpOrVersion('gateway', values);
+      const { gateway } = await import('./gateway.js');
+      await gateway(values);
+      return -1;
     }
     case undefined: {
       const { values } = parseCommandLine('', COMMON_OPTIONS, argv);

@@ -36,6 +36,16 @@ export const SERVE_OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
+/**
+ * `erlmcp gateway`: the serve flags (where and how it listens) plus its upstreams. `--config` is the
+ * gateway file here (upstreams and policy); serve settings come from flags and the environment.
+ */
+export const GATEWAY_OPTIONS = {
+  ...SERVE_OPTIONS,
+  upstream: { type: 'string', multiple: true },
+  naming: { type: 'string' },
+} as const;
+
 /** `erlmcp dev`: always HTTP with the observer page, so only where it listens. */
 export const DEV_OPTIONS = { ...HTTP_OPTIONS, ...COMMON_OPTIONS } as const;
 

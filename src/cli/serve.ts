@@ -27,7 +27,11 @@ interface Served {
  * carries only MCP; otherwise the endpoint URL is printed once listening. SIGHUP reloads TLS
  * certificates; the first SIGTERM/SIGINT drains, a second one aborts at once.
  */
-export async function serve(config: ServeConfig): Promise<void> {
+export async function serve(
+  config: ServeConfig,
+  /** What to serve instead of `config.module` (the gateway), and what to close after it. */
+  custom?: { load: () => Promise<McpServer>; afterClose: () => Promise<void> },
+): Promise<void> {
   if (config.workers > 1 && config.transport === 'stdio') {
     throw new ConfigError('Invalid configuration: workers > 1 needs a network transport (http, ws, tcp)');
   }
@@ -42,7 +46,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     });
     return;
   }
-  const server = await loadServer(config.module);
+  const server = custom ? await custom.load() : await loadServer(config.module);
   server.setLimits(config.limits);
   const served = await start(server, config);
   if (!cluster.isWorker) {
@@ -72,6 +76,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     }
     stopping = true;
     await served.close();
+    await custom?.afterClose();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

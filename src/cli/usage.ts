@@ -23,6 +23,19 @@ const SERVE_USAGE = `Usage: erlmcp serve <module> [--transport stdio|http|ws|tcp
   (e.g. ERLMCP_LIMITS_MAX_IN_FLIGHT=512) < flags; see docs/limits.md and docs/security.md.
 `;
 
+const GATEWAY_USAGE = `Usage: erlmcp gateway [--config gateway.json] [--upstream NAME=URL|NAME="COMMAND ARGS"]...
+                      [--naming prefixed|auto] [serve flags: --transport --host --port --path --observer
+                      --tls-* --auth-* --workers ...]
+
+  Serves one MCP endpoint (both eras) in front of the upstream MCP servers of gateway.json and/or
+  --upstream (repeatable): stdio commands, or http(s) (Streamable HTTP, falling back to HTTP+SSE),
+  ws(s), tcp, tls URLs, of either era. Tools and prompts are named <upstream>__<name> (--naming auto:
+  names pass through when unique); resources keep their URIs. Elicitation, sampling, roots, progress,
+  logging and cancellation cross between eras. Policy (scopes, rate limits, allow/deny, audit) and
+  upstream credentials are in gateway.json: see docs/gateway.md.
+  Example: erlmcp gateway --upstream everything="npx -y @modelcontextprotocol/server-everything" --observer
+`;
+
 const DEV_USAGE = `Usage: erlmcp dev <module> [--host H] [--port N] [--path /mcp] [--config file.json] [--metrics-path P|false]
 
   Serves <module> like erlmcp serve --transport http --observer and restarts it when a file under the
@@ -65,10 +78,11 @@ const USAGE = `Usage: erlmcp serve <module> [options]     (erlmcp serve --help)
        erlmcp bench <url|"command args"> [options]   (erlmcp bench --help)
        erlmcp call <url> <tool|method> [options]   (erlmcp call --help)
        erlmcp inspect <url> [options]   (erlmcp inspect --help)
+       erlmcp gateway [--config gateway.json] [--upstream NAME=TARGET]... [options]   (erlmcp gateway --help)
        erlmcp --version
 `;
 
-export const COMMANDS = ['serve', 'dev', 'bench', 'call', 'inspect'] as const;
+export const COMMANDS = ['serve', 'dev', 'bench', 'call', 'inspect', 'gateway'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function usageOf(command: string | undefined): string {
@@ -77,5 +91,6 @@ export function usageOf(command: string | undefined): string {
   if (command === 'bench') return BENCH_USAGE;
   if (command === 'call') return CALL_USAGE;
   if (command === 'inspect') return INSPECT_USAGE;
+  if (command === 'gateway') return GATEWAY_USAGE;
   return USAGE;
 }

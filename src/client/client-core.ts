@@ -10,7 +10,7 @@ import { ClientSession, type ProgressInfo } from './client-session.js';
 import { InputFulfiller } from './input-fulfiller.js';
 import { cacheKey, ListCache } from './list-cache.js';
 import { type Negotiated, negotiate } from './negotiate.js';
-import { CLIENT_DEFAULTS, type ClientOptions } from './options.js';
+import { CLIENT_DEFAULTS, type ClientOptions, type InputHandler } from './options.js';
 import { pickCallOptions } from './paging.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { checkResultShape } from './results.js';
@@ -23,6 +23,11 @@ export interface CallOptions {
   onProgress?: (progress: ProgressInfo) => void;
   /** Extra `_meta` entries (e.g. trace context). */
   meta?: Record<string, unknown>;
+  /**
+   * Answers this call's 2026 `InputRequiredResult` entries instead of the client's handlers (a
+   * gateway hands them to its own caller).
+   */
+  onInput?: InputHandler;
 }
 
 /** Methods whose 2026 answer may be an `InputRequiredResult`. */
@@ -216,7 +221,7 @@ export class ClientCore {
             `${method} still needed input after ${maxRounds} rounds`,
           );
         }
-        current = await this.retryParams(params, result, options.signal);
+        current = await this.retryParams(params, result, options.signal, options.onInput);
       }
     } catch (error) {
       if (event) endClientEvent(event, undefined, error);
@@ -237,9 +242,10 @@ export class ClientCore {
     original: Record<string, unknown>,
     result: Record<string, unknown>,
     signal: AbortSignal | undefined,
+    onInput?: InputHandler,
   ) {
     const inputRequests = isPlainRecord(result.inputRequests) ? result.inputRequests : {};
-    const inputResponses = await this.fulfiller.fulfilAll(inputRequests, signal);
+    const inputResponses = await this.fulfiller.fulfilAll(inputRequests, signal, onInput);
     const next: Record<string, unknown> = { ...original, inputResponses };
     if (typeof result.requestState === 'string') next.requestState = result.requestState;
     return next;

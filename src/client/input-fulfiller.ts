@@ -9,7 +9,7 @@ import type {
   ElicitUrlParams,
   Root,
 } from '../protocol/types.js';
-import type { ClientOptions } from './options.js';
+import type { ClientOptions, InputHandler } from './options.js';
 
 /**
  * Answers what servers ask of the client, in both eras: a 2025 server→client request and an entry
@@ -58,6 +58,8 @@ export class InputFulfiller {
   async fulfilAll(
     inputRequests: Record<string, unknown>,
     signal: AbortSignal | undefined,
+    /** Answers instead of this fulfiller (one call's own input handler). */
+    answer: InputHandler = (method, params, abort) => this.fulfil(method, params, abort),
   ): Promise<Record<string, unknown>> {
     const abort = signal ?? new AbortController().signal;
     const responses: Record<string, unknown> = {};
@@ -65,7 +67,7 @@ export class InputFulfiller {
       if (!isPlainRecord(request) || typeof request.method !== 'string') {
         throw new ErlmcpError('ERR_INVALID_RESPONSE', `inputRequests["${key}"] is not a request`);
       }
-      responses[key] = await this.fulfil(
+      responses[key] = await answer(
         request.method,
         isPlainRecord(request.params) ? request.params : {},
         abort,
@@ -79,9 +81,9 @@ export class InputFulfiller {
     params: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    if (method === 'ping') return {};
+    if (this.options.onServerRequest) return this.options.onServerRequest(method, params, signal);
     switch (method) {
-      case 'ping':
-        return {};
       case 'roots/list':
         if (!this.#roots) throw unsupported(method);
         return { roots: this.#roots };

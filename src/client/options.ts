@@ -29,6 +29,13 @@ export type ElicitationHandler = (
 /** Asked before a URL-mode elicitation is shown: false declines without calling the elicitation handler. */
 export type UrlConsentHandler = (params: ElicitUrlParams) => Promise<boolean>;
 
+/** Answers one request of the server (elicitation, sampling, roots) in either era. */
+export type InputHandler = (
+  method: string,
+  params: Record<string, unknown>,
+  signal: AbortSignal,
+) => Promise<Record<string, unknown>>;
+
 export type VersionNegotiation = 'auto' | 'legacy' | 'modern' | { pin: ProtocolVersion };
 
 export interface ClientOptions {
@@ -66,6 +73,11 @@ export interface ClientOptions {
    * clients of the same upstream. Default: none.
    */
   circuitBreaker?: CircuitBreaker | CircuitBreakerOptions;
+  /**
+   * Answers every server request (2025 server→client requests and 2026 input requests) instead of
+   * `sampling` / `elicitation` / `roots`; declare `capabilities` to match. For proxies and gateways.
+   */
+  onServerRequest?: InputHandler;
   /** Diagnostics (ignored messages, unknown ids). Default: none. */
   onDiagnostic?: (message: string) => void;
 }

@@ -49,7 +49,8 @@ export type ErlmcpErrorCode =
   | 'ERR_OAUTH_TOKEN'
   | 'ERR_UNAUTHORIZED'
   | 'ERR_REDIS_CLIENT_MISSING'
-  | 'ERR_SHARED_STATE_UNAVAILABLE';
+  | 'ERR_SHARED_STATE_UNAVAILABLE'
+  | 'ERR_INVALID_CONFIG';
 
 /** A local error with a stable code, e.g. a timeout raised while waiting for the peer. */
 export class ErlmcpError extends Error {

@@ -7,6 +7,8 @@ import { LIST_CHANGED } from '../protocol/methods.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import type { ClusterMessage, ClusterNode } from './cluster.js';
 import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './exchange.js';
+import type { MethodHandler } from './handlers/handler-types.js';
+import { MODERN_METHODS, SESSION_METHODS } from './methods.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
@@ -48,6 +50,9 @@ export class ServerCore {
   readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
+  /** The methods a 2025 session may call, and those of the 2026 era (`useMethods` replaces some). */
+  sessionMethods: ReadonlyMap<string, MethodHandler> = SESSION_METHODS;
+  modernMethods: ReadonlyMap<string, MethodHandler> = MODERN_METHODS;
   /** The other nodes of a cluster sharing sessions and fan-out (set by `attachCluster`). */
   cluster: ClusterNode | undefined;
   #capabilities: ServerCapabilities | undefined;
@@ -88,9 +93,29 @@ export class ServerCore {
         ));
     this.registry.onChange((kind) => {
       this.#capabilities = undefined;
-      this.#fanOutListChanged(kind);
-      this.cluster?.publish({ type: 'list-changed', kind });
+      this.listChanged(kind);
     });
+  }
+
+  /**
+   * Serves some methods with other handlers (a gateway's lists come from its upstreams, not the
+   * registry). Only methods of the era's table: a method a revision lacks stays unknown. Before serving.
+   */
+  useMethods(handlers: Readonly<Record<string, MethodHandler>>): void {
+    const replace = (table: ReadonlyMap<string, MethodHandler>) => {
+      const next = new Map(table);
+      for (const [method, handler] of Object.entries(handlers))
+        if (next.has(method)) next.set(method, handler);
+      return next;
+    };
+    this.sessionMethods = replace(this.sessionMethods);
+    this.modernMethods = replace(this.modernMethods);
+  }
+
+  /** `list_changed` of a kind to every 2025 session and 2026 listen, on every node. */
+  listChanged(kind: RegistryKind): void {
+    this.#fanOutListChanged(kind);
+    this.cluster?.publish({ type: 'list-changed', kind });
   }
 
   /**

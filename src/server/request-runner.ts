@@ -25,9 +25,7 @@ import type { MaybePromise, Result } from './handlers/handler-types.js';
 import {
   CACHEABLE_METHODS,
   LONG_LIVED_METHODS,
-  MODERN_METHODS,
   MODERN_TASK_METHODS,
-  SESSION_METHODS,
   SESSION_TASK_METHODS,
 } from './methods.js';
 import { type Incoming, type ProgressListener, resolveExchange } from './resolve-exchange.js';
@@ -206,14 +204,14 @@ class RequestRun implements ProgressListener {
 function lookup(core: ServerCore, exchange: Exchange) {
   const method = exchange.method;
   if (exchange.era === 'modern') {
-    const handler = MODERN_METHODS.get(method);
+    const handler = core.modernMethods.get(method);
     if (!handler || (MODERN_TASK_METHODS.has(method) && !core.tasks)) throw methodNotFound(method);
     if (MODERN_TASK_METHODS.has(method) && !core.modernTasksEnabled(exchange)) {
       throw missingCapability({ extensions: { [TASKS_EXTENSION]: {} } }, 'the tasks extension');
     }
     return handler;
   }
-  const handler = SESSION_METHODS.get(method);
+  const handler = core.sessionMethods.get(method);
   if (!handler) throw methodNotFound(method);
   if (
     SESSION_TASK_METHODS.has(method) &&

@@ -3,7 +3,7 @@ import { isPlainRecord } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { TASKS_EXTENSION } from '../../protocol/meta-keys.js';
 import { supportsFeature } from '../../protocol/revisions.js';
-import type { CallToolResult } from '../../protocol/types.js';
+import type { CallToolResult, Tool } from '../../protocol/types.js';
 import { formatIssues, type ValidationResult } from '../../schema/index.js';
 import { HandlerContext, missingCapability } from '../context.js';
 import type { ServerCore } from '../core.js';
@@ -36,8 +36,28 @@ export function callTool(core: ServerCore, exchange: Exchange): MaybePromise<Res
   if (!tool) throw invalidParams(`Unknown tool: ${name}`);
   const args = exchange.params.arguments ?? {};
   if (!isPlainRecord(args)) throw invalidParams('params.arguments must be an object');
-  const taskSupport = tool.wire.execution?.taskSupport ?? 'forbidden';
+  return dispatchToolCall(
+    core,
+    exchange,
+    tool.wire,
+    (ex, input) => executeTool(ex, tool, args, input),
+    tool.config.prepare ? () => prepareToolTask(core, exchange, tool, args) : undefined,
+  );
+}
 
+/**
+ * How a tools/call runs: as a 2025 task (`params.task`), as a 2026 task (tasks extension), or in
+ * the request with input rounds. `startPrepared` starts a 2026 task whose input comes first.
+ */
+export function dispatchToolCall(
+  core: ServerCore,
+  exchange: Exchange,
+  tool: Tool,
+  execute: (exchange: Exchange, input: InputChannel) => MaybePromise<Result>,
+  startPrepared?: () => Promise<Result>,
+): MaybePromise<Result> {
+  const name = tool.name;
+  const taskSupport = tool.execution?.taskSupport ?? 'forbidden';
   if (exchange.era === 'legacy' && core.tasks && supportsFeature(exchange.protocolVersion, 'tasks')) {
     const taskParam = exchange.params.task;
     if (taskParam !== undefined) {
@@ -46,7 +66,7 @@ export function callTool(core: ServerCore, exchange: Exchange): MaybePromise<Res
       return startToolTask(
         core,
         exchange,
-        (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input),
+        (signal, input) => execute(exchange.withSignal(signal), input),
         taskParam,
       );
     }
@@ -61,15 +81,15 @@ export function callTool(core: ServerCore, exchange: Exchange): MaybePromise<Res
     );
   }
   if (exchange.era === 'modern' && taskSupport !== 'forbidden' && core.modernTasksEnabled(exchange)) {
-    if (tool.config.prepare) return prepareToolTask(core, exchange, tool, args);
+    if (startPrepared) return startPrepared();
     return startToolTask(
       core,
       exchange,
-      (signal, input) => executeTool(exchange.withSignal(signal), tool, args, input),
+      (signal, input) => execute(exchange.withSignal(signal), input),
       undefined,
     );
   }
-  return runWithInputs(core, exchange, (input) => executeTool(exchange, tool, args, input));
+  return runWithInputs(core, exchange, (input) => execute(exchange, input));
 }
 
 /** Input first, in the request (MRTR); the 2026 task starts once `prepare` has everything it asked for. */

@@ -1,0 +1,169 @@
+import type { HttpAuth } from '../auth/client/http-auth.js';
+import type { Transport } from '../core/transport.js';
+import { McpServer } from '../server/mcp-server.js';
+import type { McpServerOptions } from '../server/options.js';
+import type { RegistryKind } from '../server/registry.js';
+import { StdioClientTransport } from '../transports/stdio/client-transport.js';
+import { transportForUrl } from '../transports/transport-for-url.js';
+import { Catalog } from './catalog.js';
+import { expandEnv, type GatewayConfig, parseGatewayConfig, type UpstreamConfig } from './config.js';
+import { gatewayMethods } from './methods.js';
+import { type AuditLine, GatewayPolicy } from './policy.js';
+import { Upstream, type UpstreamHealth } from './upstream.js';
+
+export interface GatewayOptions {
+  /** Server options of the gateway's own endpoint (name, limits, auth-related settings…). */
+  server?: Partial<McpServerOptions>;
+  /** Where audit lines go. Default: one JSON line each on stderr (`audit: false` turns them off). */
+  onAudit?: (line: AuditLine) => void;
+  /** Where upstream events are reported (unreachable, gave up). Default: stderr. */
+  onDiagnostic?: (message: string) => void;
+}
+
+const POOL_DEFAULT = { stdio: 4, remote: 16 };
+
+/**
+ * An MCP gateway: one endpoint, both eras, in front of any number of upstream MCP servers of
+ * either era on any transport. Its `server` is an ordinary McpServer whose lists and calls come
+ * from the upstreams; serve it on any transport (`serveHttp(gateway.server)`, `erlmcp gateway`).
+ */
+export class Gateway {
+  readonly server: McpServer;
+  readonly upstreams: readonly Upstream[];
+  readonly catalog: Catalog;
+  readonly policy: GatewayPolicy;
+  readonly #configs = new Map<Upstream, UpstreamConfig>();
+
+  constructor(config: GatewayConfig, options: GatewayOptions = {}) {
+    const checked = parseGatewayConfig(config);
+    const diagnostic =
+      options.onDiagnostic ?? ((message: string) => process.stderr.write(`[erlmcp gateway] ${message}\n`));
+    this.server = new McpServer({
+      name: checked.name ?? 'erlmcp-gateway',
+      version: checked.version ?? '0.1.0',
+      ...options.server,
+    });
+    const core = this.server.core;
+    const upstreams: Upstream[] = [];
+    for (const [name, upstreamConfig] of Object.entries(checked.upstreams)) {
+      const upstream: Upstream = new Upstream(
+        {
+          name,
+          prefix: upstreamConfig.prefix ?? `${name}__`,
+          era: upstreamConfig.era ?? 'auto',
+          poolSize:
+            upstreamConfig.poolSize ?? (upstreamConfig.command ? POOL_DEFAULT.stdio : POOL_DEFAULT.remote),
+          timeoutMs: upstreamConfig.timeoutMs ?? 60_000,
+          breaker: { failureThreshold: 3, openMs: 5_000, ...upstreamConfig.circuitBreaker },
+          restart: {
+            maxRestarts: upstreamConfig.restart?.maxRestarts ?? 10,
+            periodMs: upstreamConfig.restart?.periodMs ?? 60_000,
+            maxDelayMs: upstreamConfig.restart?.maxDelayMs ?? 5_000,
+          },
+          transport: () => {
+            throw new Error(`upstream ${name} is not started`);
+          },
+          diagnostic,
+        },
+        {
+          listChanged: (kind: RegistryKind) => {
+            this.catalog.invalidate(upstream, kind);
+            core.listChanged(kind);
+          },
+          resourceUpdated: (uri: string) => core.resourceUpdated(uri),
+        },
+      );
+      this.#configs.set(upstream, upstreamConfig);
+      upstreams.push(upstream);
+    }
+    this.upstreams = upstreams;
+    const audit = checked.audit ?? true;
+    const writeAudit =
+      audit === false
+        ? undefined
+        : (options.onAudit ??
+          ((line: AuditLine) => process.stderr.write(`${JSON.stringify({ audit: line })}\n`)));
+    this.policy = new GatewayPolicy(checked, (upstream) => this.#configs.get(upstream) ?? {}, writeAudit);
+    this.catalog = new Catalog(upstreams, checked.naming ?? 'prefixed', this.policy);
+    core.useMethods(gatewayMethods({ catalog: this.catalog, policy: this.policy }));
+  }
+
+  /** Connects every upstream; one that cannot be reached yet is retried in the background. */
+  async start(): Promise<void> {
+    await Promise.all(
+      this.upstreams.map(async (upstream) => {
+        const config = this.#configs.get(upstream) as UpstreamConfig;
+        upstream.settings.transport = await transportFactory(upstream.name, config);
+        await upstream.start();
+      }),
+    );
+  }
+
+  health(): UpstreamHealth[] {
+    return this.upstreams.map((upstream) => upstream.health());
+  }
+
+  /** Stops serving (drains the server) and closes every upstream (stdio servers are shut down). */
+  async close(): Promise<void> {
+    await this.server.close();
+    await Promise.all(this.upstreams.map((upstream) => upstream.close()));
+  }
+}
+
+/** Builds and starts a gateway. */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const gateway = new Gateway(config, options);
+  await gateway.start();
+  return gateway;
+}
+
+/** How to open a connection to one upstream; OAuth is loaded only for an upstream that uses it. */
+async function transportFactory(name: string, config: UpstreamConfig): Promise<() => Transport> {
+  if (config.command) {
+    const command = config.command;
+    const env = { ...process.env };
+    for (const [key, value] of Object.entries(config.env ?? {})) env[key] = expandEnv(value);
+    return () =>
+      new StdioClientTransport({
+        command,
+        args: config.args ?? [],
+        env,
+        ...(config.cwd ? { cwd: config.cwd } : {}),
+        // An upstream's stderr is its log: shown, tagged with its name, line by line.
+        stderr: 'pipe',
+        onStderr: (chunk) => process.stderr.write(tagLines(name, chunk)),
+      });
+  }
+  const headers: Record<string, string> = {};
+  const auth = config.auth;
+  for (const [key, value] of Object.entries({
+    ...config.headers,
+    ...(auth && 'headers' in auth ? auth.headers : {}),
+  }))
+    headers[key] = expandEnv(value);
+  let httpAuth: HttpAuth | undefined;
+  if (auth && 'clientCredentials' in auth) {
+    const { OAuthClient } = await import('../auth/client/oauth-client.js');
+    const credentials = auth.clientCredentials;
+    httpAuth = new OAuthClient({
+      clientCredentials: {
+        ...credentials,
+        ...(credentials.clientSecret ? { clientSecret: expandEnv(credentials.clientSecret) } : {}),
+      },
+    });
+  }
+  const url = config.url as string;
+  return () =>
+    transportForUrl(url, {
+      http: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
+      websocket: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
+    });
+}
+
+function tagLines(name: string, chunk: string): string {
+  return chunk
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => `[${name}] ${line}\n`)
+    .join('');
+}
