@@ -34,7 +34,7 @@ export class GatewayPolicy implements ToolFilter {
   readonly #hideUnauthorized: boolean;
 
   constructor(
-    private readonly config: GatewayConfig,
+    config: GatewayConfig,
     private readonly upstreamConfig: (upstream: Upstream) => UpstreamConfig,
     private readonly writeAudit: ((line: AuditLine) => void) | undefined,
   ) {

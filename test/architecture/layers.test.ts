@@ -18,6 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['scale'],
   ['observability'],
   ['serve'],
+  ['gateway'],
   ['cli', 'exports', 'index.ts'],
 ];
 
