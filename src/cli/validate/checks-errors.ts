@@ -12,13 +12,7 @@ export async function checkMethodNotFound(peer: Peer, report: Report): Promise<v
     peer.era,
     errorOf(reply)?.code === -32601 ? undefined : `${method} was answered ${describe(reply)}`,
   );
-  if (reply.http && peer.era === 'modern') {
-    report.check(
-      'http.method-not-found-status',
-      'modern',
-      reply.http.status === 404 ? undefined : `${method} was answered HTTP ${reply.http.status}`,
-    );
-  }
+  if (peer.era === 'modern') report.checkStatus('http.method-not-found-status', 'modern', reply, 404, method);
 }
 
 /** tools/call of a tool the server does not have: a protocol error (-32602), not a tool result. */

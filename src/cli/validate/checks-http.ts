@@ -1,6 +1,5 @@
 import type { LegacyPeer, ModernPeer, Peer } from './peers.js';
 import type { Report } from './report.js';
-import { RULES, type RuleId } from './rules.js';
 import { describe, errorOf } from './wire.js';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;

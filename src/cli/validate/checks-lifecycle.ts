@@ -135,15 +135,13 @@ export async function checkUnsupportedVersion(peer: ModernPeer, report: Report):
         ? 'the -32022 error has no data.supported list'
         : undefined,
   );
-  if (reply.http) {
-    report.check(
-      'http.protocol-version-header',
-      'modern',
-      reply.http.status === 400
-        ? undefined
-        : `MCP-Protocol-Version ${UNSUPPORTED} was answered HTTP ${reply.http.status}`,
-    );
-  }
+  report.checkStatus(
+    'http.protocol-version-header',
+    'modern',
+    reply,
+    400,
+    `MCP-Protocol-Version ${UNSUPPORTED}`,
+  );
 }
 
 /** 2026: a request without the required clientCapabilities is malformed: -32602 (400 over HTTP). */
@@ -158,13 +156,5 @@ export async function checkRequiredMeta(peer: ModernPeer, report: Report, method
       ? undefined
       : `${method} without clientCapabilities was answered ${describe(reply)}`,
   );
-  if (reply.http) {
-    report.check(
-      'http.meta-status',
-      'modern',
-      reply.http.status === 400
-        ? undefined
-        : `${method} without clientCapabilities was answered HTTP ${reply.http.status}`,
-    );
-  }
+  report.checkStatus('http.meta-status', 'modern', reply, 400, `${method} without clientCapabilities`);
 }

@@ -36,6 +36,19 @@ export class Report {
     else this.fail(rule, era, problem);
   }
 
+  /** Over HTTP only: pass when the reply's status is `status`, else fail naming what was sent. */
+  checkStatus(
+    rule: RuleId,
+    era: Era,
+    reply: { http?: { status: number } },
+    status: number,
+    sent: string,
+  ): void {
+    if (reply.http === undefined) return;
+    const got = reply.http.status;
+    this.check(rule, era, got === status ? undefined : `${sent} was answered HTTP ${got}, not ${status}`);
+  }
+
   /** Every rule of the era that nothing recorded yet, skipped for one reason. */
   skipRest(era: Era, why: string, only?: (rule: RuleId) => boolean): void {
     for (const rule of Object.keys(RULES) as RuleId[]) {
