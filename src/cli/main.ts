@@ -12,6 +12,7 @@ import {
   INSPECT_OPTIONS,
   parseCommandLine,
   SERVE_OPTIONS,
+  VALIDATE_OPTIONS,
 } from './options.js';
 import { splitAtDashes } from './target.js';
 import { COMMANDS, usageOf } from './usage.js';
@@ -118,6 +119,13 @@ async function run(command: string | undefined, argv: string[]): Promise<number>
       const { gateway } = await import('./gateway.js');
       await gateway(values);
       return -1;
+    }
+    case 'validate': {
+      const { own, command: server } = splitAtDashes(argv);
+      const { values, positionals } = parseCommandLine('validate', VALIDATE_OPTIONS, own, 2);
+      if (values.help || values.version) return helpOrVersion('validate', values);
+      const { validateCommand } = await import('./validate/command.js');
+      return validateCommand(positionals.slice(1), server, values);
     }
     case undefined: {
       const { values } = parseCommandLine('', COMMON_OPTIONS, argv);

@@ -74,6 +74,9 @@ export const INSPECT_OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
+/** `erlmcp validate`: like inspect, --era may also be both (the default). */
+export const VALIDATE_OPTIONS = INSPECT_OPTIONS;
+
 /**
  * Parses one command's flags against its own table: an unknown flag is answered with the likely
  * one and the command's whole set (`--prot`: did you mean --port?), and a second positional is
@@ -102,6 +105,7 @@ const EXTRA_HINT: Record<string, string> = {
   bench: 'one target: quote a command with its arguments',
   call: "one target and one tool or method; a stdio server's command goes after --",
   inspect: "one target; a stdio server's command goes after --",
+  validate: "one target; a stdio server's command goes after --",
 };
 
 /** The command: the first positional, with every command's string flags known so their values are skipped. */

@@ -73,16 +73,27 @@ const INSPECT_USAGE = `Usage: erlmcp inspect <url> [--json] [--era modern|legacy
   does not declare it). --json prints one JSON object instead of the table.
 `;
 
+const VALIDATE_USAGE = `Usage: erlmcp validate <url> [--json] [--era modern|legacy|both]
+       erlmcp validate [--json] [--era modern|legacy|both] -- <command> [args...]
+
+  Checks a server against both protocol revisions (2025-11-25 sessions, 2026-07-28 stateless):
+  lifecycle, version negotiation, error codes, the shape of every result, pagination, cancellation
+  and, over HTTP, status codes and headers. Prints one line per check (PASS, FAIL, WARN for a
+  SHOULD, SKIP) with the spec section of each failure. --era both (default) checks each era the
+  server speaks. It calls only tools marked readOnlyHint. Exit 1 on any FAIL, 0 otherwise.
+`;
+
 const USAGE = `Usage: erlmcp serve <module> [options]     (erlmcp serve --help)
        erlmcp dev <module> [options]       (erlmcp dev --help)
        erlmcp bench <url|"command args"> [options]   (erlmcp bench --help)
        erlmcp call <url> <tool|method> [options]   (erlmcp call --help)
        erlmcp inspect <url> [options]   (erlmcp inspect --help)
+       erlmcp validate <url> [options]   (erlmcp validate --help)
        erlmcp gateway [--config gateway.json] [--upstream NAME=TARGET]... [options]   (erlmcp gateway --help)
        erlmcp --version
 `;
 
-export const COMMANDS = ['serve', 'dev', 'bench', 'call', 'inspect', 'gateway'] as const;
+export const COMMANDS = ['serve', 'dev', 'bench', 'call', 'inspect', 'validate', 'gateway'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function usageOf(command: string | undefined): string {
@@ -92,5 +103,6 @@ export function usageOf(command: string | undefined): string {
   if (command === 'call') return CALL_USAGE;
   if (command === 'inspect') return INSPECT_USAGE;
   if (command === 'gateway') return GATEWAY_USAGE;
+  if (command === 'validate') return VALIDATE_USAGE;
   return USAGE;
 }

@@ -1,34 +1,9 @@
 /** `erlmcp call` and `erlmcp inspect` as a user runs them: the built CLI against the everything example. */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliServer, startCli } from '../support/cli-process.js';
+import { type CliServer, runCli, startCli } from '../support/cli-process.js';
 import { CLI, EVERYTHING } from '../support/everything-command.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to its end; killed after 15 s so a hang fails the test instead of stalling it. */
-function cli(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
+const cli = (args: string[]) => runCli(args);
 
 let server: CliServer;
 beforeAll(async () => {

@@ -14,8 +14,16 @@ export interface CliServer {
   stop: () => Promise<void>;
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+export function startCli(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
+  return startUrlServer([CLI, 'serve', ...args], env);
+}
+
+/**
+ * Any server process (`node <argv>`) that prints `MCP endpoint <url>` once it listens, as
+ * `erlmcp serve` does; `stop()` never leaves it running.
+ */
+export async function startUrlServer(argv: string[], env: Record<string, string> = {}): Promise<CliServer> {
+  const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -36,11 +44,38 @@ export async function startCli(args: string[], env: Record<string, string> = {})
     await waitUntil(() => /MCP endpoint (\S+)/.test(out) || child.exitCode !== null, 15_000);
   } catch (error) {
     await stop();
-    throw new Error(`erlmcp serve did not start: ${err}`, { cause: error });
+    throw new Error(`${argv.join(' ')} did not start: ${err}`, { cause: error });
   }
   const url = /MCP endpoint (\S+)/.exec(out)?.[1];
-  if (!url) throw new Error(`erlmcp serve exited: ${err}`);
+  if (!url) throw new Error(`${argv.join(' ')} exited: ${err}`);
   return { child, url, stdout: () => out, stderr: () => err, exited, stop };
+}
+
+/** How a CLI run ended. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to its end; killed after `timeoutMs` so a hang fails the test instead of stalling it. */
+export function runCli(args: string[], timeoutMs = 15_000): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 export const MODERN_HEADERS = {
