@@ -9,6 +9,7 @@ import type { Target } from './target.js';
 export interface Inspection {
   serverInfo: Implementation | undefined;
   protocolVersion: string | undefined;
+  instructions?: string;
   capabilities: ServerCapabilities;
   tools?: { name: string; description?: string }[];
   resources?: { uri: string; name: string; description?: string }[];
@@ -22,6 +23,7 @@ export async function runInspect(target: Target, era: VersionNegotiation): Promi
     const inspection: Inspection = {
       serverInfo: client.serverInfo,
       protocolVersion: client.protocolVersion,
+      ...(client.instructions === undefined ? {} : { instructions: client.instructions }),
       capabilities,
     };
     if (capabilities.tools) {
@@ -71,6 +73,8 @@ export function formatInspection(inspection: Inspection): string {
     `protocol  ${inspection.protocolVersion ?? '?'}`,
     `capabilities  ${Object.keys(inspection.capabilities).join(', ') || '(none)'}`,
   ];
+  if (inspection.instructions)
+    lines.push('', 'instructions', ...inspection.instructions.split('\n').map((line) => `  ${line}`.trimEnd()));
   const section = (title: string, rows: { key: string; description?: string }[] | undefined) => {
     if (rows === undefined) return;
     lines.push('', `${title} (${rows.length})`);

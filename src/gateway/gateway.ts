@@ -33,6 +33,7 @@ export class Gateway {
   readonly catalog: Catalog;
   readonly policy: GatewayPolicy;
   readonly #configs = new Map<Upstream, UpstreamConfig>();
+  readonly #ownInstructions: string | undefined;
 
   constructor(config: GatewayConfig, options: GatewayOptions = {}) {
     const checked = parseGatewayConfig(config);
@@ -44,6 +45,7 @@ export class Gateway {
       ...options.server,
     });
     const core = this.server.core;
+    this.#ownInstructions = options.server?.instructions;
     const upstreams: Upstream[] = [];
     for (const [name, upstreamConfig] of Object.entries(checked.upstreams)) {
       const upstream: Upstream = new Upstream(
@@ -67,6 +69,7 @@ export class Gateway {
         },
         {
           listChanged: (kind: RegistryKind) => {
+            if (kind === 'tools') this.#composeInstructions();
             this.catalog.invalidate(upstream, kind);
             core.listChanged(kind);
           },
@@ -97,6 +100,23 @@ export class Gateway {
         await upstream.start();
       }),
     );
+  }
+
+  /**
+   * The upstreams' instructions, each under its name (one upstream's as they are), unless the
+   * gateway's own were configured. Recomputed when an upstream comes or goes.
+   */
+  #composeInstructions(): void {
+    if (this.#ownInstructions !== undefined) return;
+    const given = this.upstreams
+      .filter((upstream) => upstream.up && upstream.instructions)
+      .map((upstream) => ({ name: upstream.name, text: upstream.instructions as string }));
+    this.server.core.instructions =
+      given.length === 0
+        ? undefined
+        : given.length === 1 && this.upstreams.length === 1
+          ? given[0]?.text
+          : given.map(({ name, text }) => `## ${name}\n${text}`).join('\n\n');
   }
 
   health(): UpstreamHealth[] {

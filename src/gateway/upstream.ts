@@ -84,6 +84,10 @@ export class Upstream {
     return this.#state === 'up';
   }
 
+  get instructions(): string | undefined {
+    return this.#primary()?.client.instructions;
+  }
+
   get capabilities(): ServerCapabilities | undefined {
     return this.#primary()?.client.serverCapabilities;
   }

@@ -50,6 +50,8 @@ export class ServerCore {
   readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
   readonly diagnostic: (message: string, error?: unknown) => void;
+  /** What `initialize` and `server/discover` tell clients about using this server (a gateway composes its upstreams'). */
+  instructions: string | undefined;
   /** The methods a 2025 session may call, and those of the 2026 era (`useMethods` replaces some). */
   sessionMethods: ReadonlyMap<string, MethodHandler> = SESSION_METHODS;
   modernMethods: ReadonlyMap<string, MethodHandler> = MODERN_METHODS;
@@ -71,6 +73,7 @@ export class ServerCore {
     this.serverInfoMeta = constantPart(
       Object.freeze({ [MetaKey.serverInfo]: Object.freeze(this.serverInfo) }),
     );
+    this.instructions = options.instructions;
     this.supervisor = new Supervisor(options.limits);
     this.pageSize = options.pageSize ?? DEFAULTS.pageSize;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;

@@ -12,7 +12,7 @@ export function initializeResult(core: ServerCore, protocolVersion: string): Res
   delete capabilities.extensions;
   if (protocolVersion < '2025-11-25') delete capabilities.tasks;
   const result: Result = { protocolVersion, capabilities, serverInfo: core.serverInfo };
-  if (core.options.instructions !== undefined) result.instructions = core.options.instructions;
+  if (core.instructions !== undefined) result.instructions = core.instructions;
   return result;
 }
 
@@ -20,7 +20,7 @@ export function discover(core: ServerCore): Result {
   const capabilities = { ...core.capabilities() };
   delete capabilities.tasks;
   const result: Result = { supportedVersions: [...SUPPORTED_VERSIONS], capabilities };
-  if (core.options.instructions !== undefined) result.instructions = core.options.instructions;
+  if (core.instructions !== undefined) result.instructions = core.instructions;
   return result;
 }
 
