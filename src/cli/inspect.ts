@@ -74,7 +74,11 @@ export function formatInspection(inspection: Inspection): string {
     `capabilities  ${Object.keys(inspection.capabilities).join(', ') || '(none)'}`,
   ];
   if (inspection.instructions)
-    lines.push('', 'instructions', ...inspection.instructions.split('\n').map((line) => `  ${line}`.trimEnd()));
+    lines.push(
+      '',
+      'instructions',
+      ...inspection.instructions.split('\n').map((line) => `  ${line}`.trimEnd()),
+    );
   const section = (title: string, rows: { key: string; description?: string }[] | undefined) => {
     if (rows === undefined) return;
     lines.push('', `${title} (${rows.length})`);

@@ -58,6 +58,9 @@ export class ClientSession {
       onMessage: (value) => this.#onMessage(value),
       onFrameError: (error: FrameError) =>
         handlers.diagnostic(`ignored an unreadable message from the server: ${error.message}`),
+      onRequestFailed: (id, error) => {
+        this.#pending.fail(id, error);
+      },
       onClose: (error) => this.#onClose(error),
     });
   }

@@ -1,4 +1,5 @@
 import type { JsonRpcMessage } from '../jsonrpc/message.js';
+import type { RequestId } from '../protocol/types.js';
 
 /** Why a frame could not become a message. The core answers with -32700 or -32600 and goes on. */
 export type FrameErrorKind = 'invalid_json' | 'invalid_utf8' | 'message_too_large';
@@ -14,6 +15,11 @@ export interface MessageSink {
   onMessage(value: unknown): void;
   /** A frame that could not be parsed; the stream goes on. */
   onFrameError(error: FrameError): void;
+  /**
+   * A request the transport could not carry, or whose answer cannot arrive (a network failure of
+   * its HTTP POST): the caller gets a local error — a transport failure, not a server's answer.
+   */
+  onRequestFailed?(id: RequestId, error: Error): void;
   /** The transport is gone (peer closed, I/O error, or `close()`); called once. */
   onClose(error?: Error): void;
 }

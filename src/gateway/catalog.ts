@@ -45,6 +45,8 @@ export class Catalog {
   readonly #kept = new Map<string, unknown[]>();
   readonly #templates = new Map<Upstream, UriTemplate[]>();
   #toolRoutes = new Map<string, Route<Tool>>();
+  /** Which upstream each tool name ever listed came from: a call to one that is away says so. */
+  readonly #toolHomes = new Map<string, Upstream>();
   #promptRoutes = new Map<string, Route<PromptMetadata>>();
 
   constructor(
@@ -69,6 +71,7 @@ export class Catalog {
       (tool, name) => ({ ...tool, name }),
     );
     this.#toolRoutes = merged.routes;
+    for (const [name, route] of merged.routes) this.#toolHomes.set(name, route.upstream);
     return merged.items;
   }
 
@@ -103,6 +106,12 @@ export class Catalog {
     if (known?.upstream.up) return known;
     await this.tools();
     return this.#toolRoutes.get(name);
+  }
+
+  /** The upstream a tool name came from when that upstream is away now (down, or its circuit open). */
+  awayHome(name: string): Upstream | undefined {
+    const home = this.#toolHomes.get(name);
+    return home && !home.up ? home : undefined;
   }
 
   async prompt(name: string): Promise<Route<PromptMetadata> | undefined> {
@@ -205,8 +214,20 @@ export class Catalog {
     return compiled;
   }
 
-  /** Every page of one upstream list (empty when the upstream does not declare the capability). */
+  /**
+   * Every page of one upstream list: empty when the upstream does not declare the capability, or
+   * when it fails now (one failing upstream must not take the merged list down; the failure counts
+   * against its circuit, and its items come back with it).
+   */
   async #list<Item>(upstream: Upstream, kind: ListKind): Promise<Item[]> {
+    try {
+      return await this.#read<Item>(upstream, kind);
+    } catch {
+      return [];
+    }
+  }
+
+  async #read<Item>(upstream: Upstream, kind: ListKind): Promise<Item[]> {
     const { method, field, capability } = LISTS[kind];
     const caps = upstream.capabilities;
     if (!caps?.[capability]) return [];

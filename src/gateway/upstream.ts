@@ -68,20 +68,25 @@ export class Upstream {
   #failures = 0;
   #lastError: string | undefined;
   #retry: NodeJS.Timeout | undefined;
+  /** The circuit opened and no probe has closed it yet: the upstream counts as away. */
+  #tripped = false;
+  #probe: NodeJS.Timeout | undefined;
 
   constructor(
     readonly settings: UpstreamSettings,
     private readonly events: UpstreamEvents,
   ) {
     this.breaker = new CircuitBreaker({ ...settings.breaker });
+    this.breaker.onStateChange((state) => this.#circuitChanged(state));
   }
 
   get name(): string {
     return this.settings.name;
   }
 
+  /** Connected, and its circuit not open: its items are listed and its calls go through. */
   get up(): boolean {
-    return this.#state === 'up';
+    return this.#state === 'up' && !this.#tripped;
   }
 
   get instructions(): string | undefined {
@@ -142,7 +147,7 @@ export class Upstream {
     options: CallOptions,
     downstream?: DownstreamCall,
   ): Promise<Record<string, unknown>> {
-    if (!this.up) throw this.#unavailable();
+    if (!this.up) throw this.unavailableError();
     this.#calls++;
     const connection = downstream ? await this.#lease() : (this.#primary() ?? (await this.#lease()));
     try {
@@ -173,6 +178,7 @@ export class Upstream {
   async close(): Promise<void> {
     this.#state = 'closed';
     clearTimeout(this.#retry);
+    clearTimeout(this.#probe);
     for (const waiter of this.#waiting.splice(0)) waiter(undefined as never);
     await Promise.all(this.#connections.map((connection) => connection.close()));
   }
@@ -204,18 +210,61 @@ export class Upstream {
       return;
     }
     this.#follow(connection);
-    const wasUp = this.#state === 'up';
+    const wasUp = this.up;
     this.#state = 'up';
-    if (!wasUp) for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+    if (this.#tripped) this.#probeSoon(0);
+    else if (!wasUp) this.#allListsChanged();
     this.#handOver(connection);
+  }
+
+  #allListsChanged(): void {
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+  }
+
+  /**
+   * Stateless upstreams (2026 over HTTP) have no connection to lose: a dead one shows as failing
+   * calls. Once they open the circuit the upstream counts as away (its items leave the lists), and
+   * a probe every `openMs` finds out when it is back.
+   */
+  #circuitChanged(state: string): void {
+    if (state === 'open') {
+      const wasUp = this.up;
+      this.#tripped = true;
+      if (wasUp) this.#allListsChanged();
+      this.#probeSoon(this.settings.breaker.openMs ?? 5_000);
+    } else if (state === 'closed' && this.#tripped) {
+      this.#tripped = false;
+      if (this.up) this.#allListsChanged();
+    }
+  }
+
+  #probeSoon(delayMs: number): void {
+    clearTimeout(this.#probe);
+    this.#probe = setTimeout(() => {
+      const client = this.#connections[0]?.client;
+      if (this.#state === 'closed' || !client?.connected) return;
+      // Guarded by the breaker like every request: a success closes the circuit, a failure reopens it.
+      client
+        .request(
+          client.era === 'modern' ? 'server/discover' : 'ping',
+          {},
+          { timeoutMs: this.settings.timeoutMs },
+        )
+        .catch(() => {
+          if (this.#tripped && this.breaker.state !== 'open')
+            this.#probeSoon(this.settings.breaker.openMs ?? 5_000);
+        });
+    }, delayMs);
+    this.#probe.unref?.();
   }
 
   #connectionDown(connection: UpstreamConnection, error: Error | undefined): void {
     if (error) this.#lastError = error.message;
     if (connection.index !== 0 || this.#state !== 'up') return;
+    const wasUp = this.up;
     this.#state = 'down';
     this.#listen = undefined;
-    for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+    if (wasUp) this.#allListsChanged();
   }
 
   /** Change notifications come from the primary only (every connection would repeat them). */
@@ -274,7 +323,9 @@ export class Upstream {
       );
     }
     return new Promise((resolve, reject) =>
-      this.#waiting.push((connection) => (connection ? resolve(connection) : reject(this.#unavailable()))),
+      this.#waiting.push((connection) =>
+        connection ? resolve(connection) : reject(this.unavailableError()),
+      ),
     );
   }
 
@@ -297,11 +348,13 @@ export class Upstream {
     this.#lastError = error instanceof Error ? error.message : String(error);
   }
 
-  #unavailable(): McpError {
+  /** Why a call to this upstream cannot go through now (-32603 naming it, with its state and circuit). */
+  unavailableError(): McpError {
+    const why = this.#tripped ? 'its circuit is open' : this.#lastError;
     return new McpError(
       ErrorCode.InternalError,
-      `Upstream ${this.name} is unavailable${this.#lastError ? `: ${this.#lastError}` : ''}`,
-      { upstream: this.name, state: this.#state },
+      `Upstream ${this.name} is unavailable${why ? `: ${why}` : ''}`,
+      { upstream: this.name, state: this.#state, circuit: this.breaker.state },
     );
   }
 }

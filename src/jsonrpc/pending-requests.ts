@@ -77,6 +77,13 @@ export class PendingRequests {
     return true;
   }
 
+  /** Fails one request locally (its transport could not carry it); false when it is not pending. */
+  fail(id: RequestId, error: Error): boolean {
+    const entry = this.#settle(id);
+    entry?.reject(error);
+    return entry !== undefined;
+  }
+
   /** Progress arrived: restart the idle timer unless the hard maximum is reached. */
   touch(id: RequestId): void {
     const entry = this.#pending.get(id);

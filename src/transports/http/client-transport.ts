@@ -422,6 +422,16 @@ export class StreamableHttpClientTransport implements Transport {
   /** The request never got an HTTP answer (network failure): its caller gets an error, not a hang. */
   #failRequest(id: RequestId, error: unknown): void {
     const message = `HTTP request failed: ${(error as Error).message}`;
+    if (this.#sink?.onRequestFailed) {
+      // A local failure the client can tell from a server's error (its circuit breaker counts it).
+      this.#sink.onRequestFailed(
+        id,
+        error instanceof ErlmcpError
+          ? error
+          : new ErlmcpError('ERR_CONNECTION_CLOSED', message, { cause: error }),
+      );
+      return;
+    }
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
