@@ -41,7 +41,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function connected(era: 'modern' | 'legacy'): Promise<{ client: Client; asked: string[] }> {
+/** Four rounds of a plain call and an elicitation, each request free to land on either replica. */
+async function roundTrips(era: 'modern' | 'legacy'): Promise<void> {
   const asked: string[] = [];
   const client = new Client(
     { name: `replicas-${era}`, version: '1' },
@@ -54,24 +55,22 @@ async function connected(era: 'modern' | 'legacy'): Promise<{ client: Client; as
     },
   );
   await client.connect(new StreamableHttpClientTransport(url));
-  return { client, asked };
+  try {
+    for (let round = 0; round < 4; round++) {
+      const echoed = await client.callTool('ex__echo', { message: `${era}${round}` });
+      expect(contentText(echoed)).toBe(`Echo: ${era}${round}`);
+      const elicited = await client.callTool('ex__test_elicitation', { message: `q${round}` });
+      expect(contentText(elicited)).toContain('action=accept');
+    }
+    expect(asked).toEqual(['q0', 'q1', 'q2', 'q3']);
+  } finally {
+    await client.close();
+  }
 }
 
 describe('gateway replicas', () => {
   it('2026: calls and input rounds work with every request on another replica', async () => {
-    const { client, asked } = await connected('modern');
-    try {
-      for (let round = 0; round < 4; round++) {
-        expect(contentText(await client.callTool('ex__echo', { message: `r${round}` }))).toBe(
-          `Echo: r${round}`,
-        );
-        const elicited = await client.callTool('ex__test_elicitation', { message: `q${round}` });
-        expect(contentText(elicited)).toContain('action=accept');
-      }
-      expect(asked).toEqual(['q0', 'q1', 'q2', 'q3']);
-    } finally {
-      await client.close();
-    }
+    await roundTrips('modern');
     const backends = new Set(
       proxy.log.filter((entry) => entry.method === 'POST').map((entry) => entry.backend),
     );
@@ -79,19 +78,7 @@ describe('gateway replicas', () => {
   }, 60_000);
 
   it('2025: one session served by both replicas (its record in Redis), elicitation included', async () => {
-    const { client, asked } = await connected('legacy');
-    try {
-      for (let round = 0; round < 4; round++) {
-        expect(contentText(await client.callTool('ex__echo', { message: `s${round}` }))).toBe(
-          `Echo: s${round}`,
-        );
-        const elicited = await client.callTool('ex__test_elicitation', { message: `p${round}` });
-        expect(contentText(elicited)).toContain('action=accept');
-      }
-      expect(asked).toEqual(['p0', 'p1', 'p2', 'p3']);
-    } finally {
-      await client.close();
-    }
+    await roundTrips('legacy');
     const sessionBackends = new Set(
       proxy.log
         .filter((entry) => entry.sessionId !== undefined && entry.method === 'POST')
