@@ -1,6 +1,7 @@
 import type { HttpAuth } from '../auth/client/http-auth.js';
 import type { Transport } from '../core/transport.js';
 import { McpServer } from '../server/mcp-server.js';
+import { useMethods } from '../server/methods.js';
 import type { McpServerOptions } from '../server/options.js';
 import type { RegistryKind } from '../server/registry.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
@@ -88,7 +89,7 @@ export class Gateway {
           ((line: AuditLine) => process.stderr.write(`${JSON.stringify({ audit: line })}\n`)));
     this.policy = new GatewayPolicy(checked, (upstream) => this.#configs.get(upstream) ?? {}, writeAudit);
     this.catalog = new Catalog(upstreams, checked.naming ?? 'prefixed', this.policy);
-    core.useMethods(gatewayMethods({ catalog: this.catalog, policy: this.policy }));
+    useMethods(core, gatewayMethods({ catalog: this.catalog, policy: this.policy }));
   }
 
   /** Connects every upstream; one that cannot be reached yet is retried in the background. */

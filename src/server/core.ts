@@ -7,8 +7,6 @@ import { LIST_CHANGED } from '../protocol/methods.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import type { ClusterMessage, ClusterNode } from './cluster.js';
 import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './exchange.js';
-import type { MethodHandler } from './handlers/handler-types.js';
-import { MODERN_METHODS, SESSION_METHODS } from './methods.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
@@ -21,6 +19,9 @@ export interface SessionHandle {
   readonly session: SessionRecord;
   readonly link: PeerLink;
 }
+
+/** A method handler as the core stores it (server/handlers/handler-types.ts: `MethodHandler`). */
+export type CoreMethod = (core: ServerCore, exchange: Exchange) => unknown;
 
 /** Where a process finds the `requestState` key its cluster shares (options take precedence). */
 export const REQUEST_STATE_SECRET_ENV = 'ERLMCP_REQUEST_STATE_SECRET';
@@ -52,9 +53,13 @@ export class ServerCore {
   readonly diagnostic: (message: string, error?: unknown) => void;
   /** What `initialize` and `server/discover` tell clients about using this server (a gateway composes its upstreams'). */
   instructions: string | undefined;
-  /** The methods a 2025 session may call, and those of the 2026 era (`useMethods` replaces some). */
-  sessionMethods: ReadonlyMap<string, MethodHandler> = SESSION_METHODS;
-  modernMethods: ReadonlyMap<string, MethodHandler> = MODERN_METHODS;
+  /**
+   * Method tables replacing the default ones of each era (`useMethods` in methods.ts); the handlers
+   * are `MethodHandler`s, typed loosely here so the core does not import the handlers that import it.
+   */
+  methodTables:
+    | { session: ReadonlyMap<string, CoreMethod>; modern: ReadonlyMap<string, CoreMethod> }
+    | undefined;
   /** The other nodes of a cluster sharing sessions and fan-out (set by `attachCluster`). */
   cluster: ClusterNode | undefined;
   #capabilities: ServerCapabilities | undefined;
@@ -98,21 +103,6 @@ export class ServerCore {
       this.#capabilities = undefined;
       this.listChanged(kind);
     });
-  }
-
-  /**
-   * Serves some methods with other handlers (a gateway's lists come from its upstreams, not the
-   * registry). Only methods of the era's table: a method a revision lacks stays unknown. Before serving.
-   */
-  useMethods(handlers: Readonly<Record<string, MethodHandler>>): void {
-    const replace = (table: ReadonlyMap<string, MethodHandler>) => {
-      const next = new Map(table);
-      for (const [method, handler] of Object.entries(handlers))
-        if (next.has(method)) next.set(method, handler);
-      return next;
-    };
-    this.sessionMethods = replace(this.sessionMethods);
-    this.modernMethods = replace(this.modernMethods);
   }
 
   /** `list_changed` of a kind to every 2025 session and 2026 listen, on every node. */

@@ -1,4 +1,5 @@
 import { methodsWhere } from '../protocol/methods.js';
+import type { ServerCore } from './core.js';
 import { complete } from './handlers/completion.js';
 import type { MethodHandler } from './handlers/handler-types.js';
 import { discover, ping, setLogLevel } from './handlers/lifecycle.js';
@@ -60,3 +61,30 @@ export const CACHEABLE_METHODS = methodsWhere('cacheable');
 
 /** Requests that legitimately stay open: no idle timeout applies. */
 export const LONG_LIVED_METHODS = methodsWhere('longLived');
+
+/**
+ * Serves some methods with other handlers (a gateway's lists come from its upstreams, not the
+ * registry). Only methods of each era's table: a method a revision lacks stays unknown. Before serving.
+ */
+export function useMethods(core: ServerCore, handlers: Readonly<Record<string, MethodHandler>>): void {
+  const replace = (table: ReadonlyMap<string, MethodHandler>) => {
+    const next = new Map(table);
+    for (const [method, handler] of Object.entries(handlers)) if (next.has(method)) next.set(method, handler);
+    return next;
+  };
+  core.methodTables = {
+    session: replace(sessionMethodsOf(core)),
+    modern: replace(modernMethodsOf(core)),
+  };
+}
+
+/** The methods a 2025 session of this server may call. */
+export function sessionMethodsOf(core: ServerCore): ReadonlyMap<string, MethodHandler> {
+  // Only MethodHandlers ever enter methodTables (useMethods above).
+  return (core.methodTables?.session as ReadonlyMap<string, MethodHandler> | undefined) ?? SESSION_METHODS;
+}
+
+/** The methods of the 2026 era on this server. */
+export function modernMethodsOf(core: ServerCore): ReadonlyMap<string, MethodHandler> {
+  return (core.methodTables?.modern as ReadonlyMap<string, MethodHandler> | undefined) ?? MODERN_METHODS;
+}

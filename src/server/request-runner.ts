@@ -26,7 +26,9 @@ import {
   CACHEABLE_METHODS,
   LONG_LIVED_METHODS,
   MODERN_TASK_METHODS,
+  modernMethodsOf,
   SESSION_TASK_METHODS,
+  sessionMethodsOf,
 } from './methods.js';
 import { type Incoming, type ProgressListener, resolveExchange } from './resolve-exchange.js';
 import { insufficientScope, missingScopes, requiredScopes } from './scopes.js';
@@ -204,14 +206,14 @@ class RequestRun implements ProgressListener {
 function lookup(core: ServerCore, exchange: Exchange) {
   const method = exchange.method;
   if (exchange.era === 'modern') {
-    const handler = core.modernMethods.get(method);
+    const handler = modernMethodsOf(core).get(method);
     if (!handler || (MODERN_TASK_METHODS.has(method) && !core.tasks)) throw methodNotFound(method);
     if (MODERN_TASK_METHODS.has(method) && !core.modernTasksEnabled(exchange)) {
       throw missingCapability({ extensions: { [TASKS_EXTENSION]: {} } }, 'the tasks extension');
     }
     return handler;
   }
-  const handler = core.sessionMethods.get(method);
+  const handler = sessionMethodsOf(core).get(method);
   if (!handler) throw methodNotFound(method);
   if (
     SESSION_TASK_METHODS.has(method) &&
