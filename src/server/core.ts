@@ -12,6 +12,7 @@ import { MODERN_METHODS, SESSION_METHODS } from './methods.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
+import { StatusBoard } from './status-board.js';
 import { MemoryTaskStore } from './tasks/memory-task-store.js';
 import { taskClusterOf } from './tasks/task-cluster.js';
 import { TaskManager } from './tasks/task-manager.js';
@@ -49,6 +50,8 @@ export class ServerCore {
   /** Admission against every runtime limit, in-flight tracking and drain. */
   readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
+  /** What layers above report for the observer page and metrics (a gateway's upstreams). */
+  readonly status = new StatusBoard();
   readonly diagnostic: (message: string, error?: unknown) => void;
   /** The methods a 2025 session may call, and those of the 2026 era (`useMethods` replaces some). */
   sessionMethods: ReadonlyMap<string, MethodHandler> = SESSION_METHODS;
