@@ -18,6 +18,7 @@ const scenarios: { script: string; nodeArgs?: string[] }[] = [
   { script: 'http-tools-call.js' },
   { script: 'observability-overhead.js' },
   { script: 'auth-overhead.js' },
+  { script: 'gateway.js' },
   { script: 'scale-redis.js' },
   { script: 'rate-latency.js' },
   { script: 'session-setup.js' },

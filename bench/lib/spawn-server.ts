@@ -13,19 +13,20 @@ export interface ServerProcess {
 
 /**
  * Starts a peer server script (bench/peers/*) that prints `URL <url>` once it listens; `cpu` pins it
- * to that CPU (see `pinned`); `nodeArgs` go to node before the script (`--expose-gc`).
+ * to that CPU (see `pinned`); `nodeArgs` go to node before the script (`--expose-gc`); `stderr:
+ * 'ignore'` sends its stderr to /dev/null (a peer that logs a line per request).
  */
 export async function startServer(
   script: string,
   args: string[] = [],
-  options: { cpu?: number; nodeArgs?: string[] } = {},
+  options: { cpu?: number; nodeArgs?: string[]; stderr?: 'inherit' | 'ignore' } = {},
 ): Promise<ServerProcess> {
   const nodeArgv = [...(options.nodeArgs ?? []), script, ...args];
   const [command, argv] =
     options.cpu === undefined
       ? [process.execPath, nodeArgv]
       : pinned(options.cpu, process.execPath, nodeArgv);
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.setEncoding('utf8');

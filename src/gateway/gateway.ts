@@ -4,6 +4,7 @@ import { McpServer } from '../server/mcp-server.js';
 import { useMethods } from '../server/methods.js';
 import type { McpServerOptions } from '../server/options.js';
 import type { RegistryKind } from '../server/registry.js';
+import type { UpstreamStatus } from '../server/status-board.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
 import { transportForUrl } from '../transports/transport-for-url.js';
 import { Catalog } from './catalog.js';
@@ -90,6 +91,8 @@ export class Gateway {
     this.policy = new GatewayPolicy(checked, (upstream) => this.#configs.get(upstream) ?? {}, writeAudit);
     this.catalog = new Catalog(upstreams, checked.naming ?? 'prefixed', this.policy);
     useMethods(core, gatewayMethods({ catalog: this.catalog, policy: this.policy }));
+    // The observer page and metrics read the upstreams' health through the core, not the gateway.
+    core.status.reportUpstreams(() => this.health().map(upstreamStatus));
   }
 
   /** Connects every upstream; one that cannot be reached yet is retried in the background. */
@@ -179,6 +182,10 @@ async function transportFactory(name: string, config: UpstreamConfig): Promise<(
       http: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
       websocket: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
     });
+}
+
+function upstreamStatus({ serverInfo, ...status }: UpstreamHealth): UpstreamStatus {
+  return { ...status, server: serverInfo ? `${serverInfo.name} ${serverInfo.version}` : undefined };
 }
 
 function tagLines(name: string, chunk: string): string {

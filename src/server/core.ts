@@ -10,6 +10,7 @@ import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './ex
 import { DEFAULTS, type McpServerOptions } from './options.js';
 import { omitUndefined, Registry, type RegistryKind } from './registry.js';
 import { RequestStateCodec } from './request-state.js';
+import { StatusBoard } from './status-board.js';
 import { MemoryTaskStore } from './tasks/memory-task-store.js';
 import { taskClusterOf } from './tasks/task-cluster.js';
 import { TaskManager } from './tasks/task-manager.js';
@@ -50,6 +51,8 @@ export class ServerCore {
   /** Admission against every runtime limit, in-flight tracking and drain. */
   readonly supervisor: Supervisor;
   readonly listens = new Set<ListenSubscription>();
+  /** What layers above report for the observer page and metrics (a gateway's upstreams). */
+  readonly status = new StatusBoard();
   readonly diagnostic: (message: string, error?: unknown) => void;
   /** What `initialize` and `server/discover` tell clients about using this server (a gateway composes its upstreams'). */
   instructions: string | undefined;

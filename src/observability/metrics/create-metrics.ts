@@ -5,6 +5,7 @@ import type { McpServer } from '../../server/mcp-server.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { DEFAULT_BUCKETS, RequestMetrics } from './request-metrics.js';
 import { addDefaultMetrics, addRuntimeGauges } from './runtime-metrics.js';
+import { addUpstreamMetrics, UPSTREAM_METRIC_NAMES } from './upstream-metrics.js';
 
 export interface MetricsOptions {
   /** Where the metrics live. Default: a new Registry (never prom-client's global one). */
@@ -45,6 +46,7 @@ export function createMetrics(server: McpServer, options: MetricsOptions = {}): 
   const lifecycle = new LifecycleMetrics(registry, prefix);
   const stopGauges = addRuntimeGauges(registry, prefix, core.supervisor);
   const removeDefaults = addDefaultMetrics(registry, prefix);
+  addUpstreamMetrics(registry, prefix, core.status);
   const subscriptions: [diagnostics_channel.Channel, (message: unknown) => void][] = [
     [channels.requestEnd, requests.onEnd],
     [channels.sessionOpen, lifecycle.onSessionOpen],
@@ -68,7 +70,8 @@ export function createMetrics(server: McpServer, options: MetricsOptions = {}): 
       stopGauges();
       removeDefaults();
       // Only what this call added: a caller's registry may hold metrics of its own.
-      for (const name of METRIC_NAMES) registry.removeSingleMetric(prefix + name);
+      for (const name of [...METRIC_NAMES, ...UPSTREAM_METRIC_NAMES])
+        registry.removeSingleMetric(prefix + name);
     },
   };
 }
@@ -85,4 +88,5 @@ export const METRIC_NAMES = [
   'bytes_total',
   'restarts_total',
   'event_loop_delay_seconds',
+  ...UPSTREAM_METRIC_NAMES,
 ] as const;

@@ -48,6 +48,7 @@ export function mergeSnapshots(
       pid: supervisors.map((supervisor) => supervisor.pid).join(', '),
       heapUsedBytes: sum(supervisors.map((supervisor) => supervisor.heapUsedBytes)),
     },
+    upstreams: mergeUpstreams(parts.flatMap((part) => part.upstreams)),
     sessions: parts
       .flatMap((part) => part.sessions)
       .sort((a, b) => b.openedAt - a.openedAt)
@@ -85,6 +86,23 @@ function mergeTargets(targets: Target[]): Target[] {
   return [...byName.entries()]
     .map(([name, same]) => ({ name, ...mergeStats(same) }))
     .sort((a, b) => b.rate - a.rate || a.name.localeCompare(b.name));
+}
+
+/** Each worker runs its own pool to an upstream: counts summed, the worst state and circuit shown. */
+function mergeUpstreams(rows: ObserverSnapshot['upstreams']): ObserverSnapshot['upstreams'] {
+  const byName = new Map<string, ObserverSnapshot['upstreams'][number]>();
+  for (const row of rows) {
+    const seen = byName.get(row.name);
+    if (!seen) {
+      byName.set(row.name, { ...row });
+      continue;
+    }
+    for (const key of ['connections', 'busy', 'waiting', 'calls', 'failures'] as const) seen[key] += row[key];
+    if (row.state !== 'up') seen.state = row.state;
+    if (row.circuit !== 'closed') seen.circuit = row.circuit;
+    seen.lastError ??= row.lastError;
+  }
+  return [...byName.values()];
 }
 
 function sum(values: number[]): number {

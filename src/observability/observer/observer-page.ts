@@ -38,6 +38,8 @@ export function observerPage(base: string): string {
   <section><h2>Supervisor</h2><div id="tree"></div></section>
   <section style="grid-column: 1 / -1"><h2>Tools and methods</h2>
     <table><thead><tr><th>name</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>last 30 s</th></tr></thead><tbody id="targets"></tbody></table></section>
+  <section id="upstreams-section" style="grid-column: 1 / -1" hidden><h2>Upstreams</h2>
+    <table><thead><tr><th>upstream</th><th>state</th><th>circuit</th><th>era</th><th>connections busy/up</th><th>waiting</th><th>calls</th><th>failures</th><th>last error</th></tr></thead><tbody id="upstreams"></tbody></table></section>
   <section><h2>Sessions</h2><div id="by-transport" class="muted"></div>
     <table><thead><tr><th>session</th><th>transport</th><th>version</th><th>client</th><th>requests</th></tr></thead><tbody id="sessions"></tbody></table>
     <div id="drill"></div></section>
@@ -69,6 +71,8 @@ function render(s) {
   kids.append(el('li', 'restarts: ' + s.supervisor.restarts.length + (s.supervisor.restarts.length ? ' (last: ' + s.supervisor.restarts[s.supervisor.restarts.length - 1].kind + ' ' + s.supervisor.restarts[s.supervisor.restarts.length - 1].id + ')' : '')));
   root.append(kids); tree.append(root); $('tree').replaceChildren(tree);
   $('targets').replaceChildren(...s.targets.map((t) => row([t.name, t.rate.toFixed(1), t.p50.toFixed(1), t.p99.toFixed(1), t.errors, spark(t.series, 120, 20)], { 'data-name': t.name })));
+  const upstreams = s.upstreams || []; $('upstreams-section').hidden = upstreams.length === 0;
+  $('upstreams').replaceChildren(...upstreams.map((u) => row([u.name, u.state, u.circuit, (u.era || '–') + (u.protocolVersion ? ' ' + u.protocolVersion : ''), u.busy + '/' + u.connections, u.waiting, u.calls, u.failures, u.lastError || ''], { class: u.state === 'up' && u.circuit === 'closed' ? '' : 'err' })));
   $('by-transport').textContent = 'requests by transport: ' + Object.entries(s.requestsByTransport).map(([k, v]) => k + ' ' + v).join(' · ');
   $('sessions').replaceChildren(...s.sessions.map((x) => { const tr = row([x.id.slice(0, 13), x.transport, x.protocolVersion, x.client || '', x.requests], { class: 'session' }); tr.onclick = () => drill(x.id); return tr; }));
   $('refused').textContent = Object.keys(s.refused).length ? 'refused: ' + Object.entries(s.refused).map(([k, v]) => k + ' ' + v).join(' · ') : 'nothing refused';

@@ -99,6 +99,8 @@ export class ObserverState {
         pid: String(process.pid),
         heapUsedBytes: process.memoryUsage().heapUsed,
       },
+      /** A gateway's upstreams (empty for a server that fronts none). */
+      upstreams: [...(this.server.core.status.upstreams() ?? [])],
       sessions: [...this.#sessions.values()]
         .slice(-100)
         .reverse()

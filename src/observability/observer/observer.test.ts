@@ -110,3 +110,31 @@ describe('mergeSnapshots (a cluster of workers)', () => {
     expect(merged.sessions.map((session) => session.id)).toEqual(['s2', 's1']);
   });
 });
+
+describe('mergeSnapshots of a gateway cluster', () => {
+  it("sums each upstream's counts over workers and shows the worst state and circuit", () => {
+    const state = new ObserverState(new McpServer({ name: 'gateway', version: '1' }));
+    const snapshot = state.snapshot();
+    state.close();
+    expect(snapshot.upstreams).toEqual([]);
+    const row = (state: 'up' | 'down', circuit: 'closed' | 'open', calls: number) => ({
+      name: 'weather',
+      state,
+      circuit,
+      era: 'modern',
+      protocolVersion: '2026-07-28',
+      server: 'weather 1',
+      connections: 2,
+      busy: 1,
+      waiting: 0,
+      calls,
+      failures: circuit === 'open' ? 3 : 0,
+      lastError: circuit === 'open' ? 'connect ECONNREFUSED' : undefined,
+    });
+    const merged = mergeSnapshots([
+      { ...snapshot, upstreams: [row('up', 'closed', 10)] },
+      { ...snapshot, upstreams: [row('down', 'open', 5)] },
+    ]);
+    expect(merged.upstreams).toEqual([{ ...row('down', 'open', 15), connections: 4, busy: 2, failures: 3 }]);
+  });
+});

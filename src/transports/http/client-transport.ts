@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpAuth } from '../../auth/client/http-auth.js';
 import type { MessageSink, Transport } from '../../core/transport.js';
@@ -10,6 +11,13 @@ import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
 import { mcpNameSource } from './mcp-name.js';
+import {
+  discardBody,
+  type HttpAnswer,
+  type HttpRequestInit,
+  keepAliveAgent,
+  nodeHttpRequest,
+} from './node-http-request.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 export interface StreamableHttpClientOptions {
@@ -49,6 +57,8 @@ export function encodeHeaderValue(value: string): string {
 export class StreamableHttpClientTransport implements Transport {
   readonly #url: URL;
   readonly #fetch: typeof fetch;
+  /** POSTs go through node:http on this agent unless a `fetch` or `auth` was given (see nodeHttpRequest). */
+  readonly #agent: Agent | undefined;
   #sink: MessageSink | undefined;
   #sessionId: string | undefined;
   #legacyVersion: string | undefined;
@@ -72,6 +82,7 @@ export class StreamableHttpClientTransport implements Transport {
   ) {
     this.#url = new URL(url);
     this.#fetch = options.fetch ?? fetch;
+    this.#agent = options.fetch || options.auth ? undefined : keepAliveAgent(this.#url);
   }
 
   get serverKey(): string {
@@ -115,6 +126,7 @@ export class StreamableHttpClientTransport implements Transport {
         () => {},
       );
     }
+    this.#agent?.destroy();
     this.#sink?.onClose();
   }
 
@@ -132,7 +144,7 @@ export class StreamableHttpClientTransport implements Transport {
     const controller = new AbortController();
     if (id !== undefined) this.#inFlight.set(id, controller);
     try {
-      const response = await this.#send(this.#url, {
+      const response = await this.#request({
         method: 'POST',
         headers: this.#headers(message),
         body: encodeMessage(message),
@@ -141,7 +153,7 @@ export class StreamableHttpClientTransport implements Transport {
       const session = response.headers.get('mcp-session-id');
       if (session) this.#sessionId = session;
       if (response.status === 202) {
-        await response.body?.cancel();
+        await discardBody(response);
         if ('method' in message && message.method === 'notifications/initialized') {
           const opened = this.#requestGetStream(undefined).then((stream) => {
             if (stream) void this.#readStream(stream, undefined, 0);
@@ -182,7 +194,7 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   /** Reads one SSE response; a 2025 stream that breaks before its answer is resumed with Last-Event-ID. */
-  async #readStream(response: Response, requestId: RequestId | undefined, attempt: number): Promise<void> {
+  async #readStream(response: HttpAnswer, requestId: RequestId | undefined, attempt: number): Promise<void> {
     let lastEventId: string | undefined;
     let retryMs = 1000;
     let answered = false;
@@ -328,6 +340,11 @@ export class StreamableHttpClientTransport implements Transport {
       return undefined;
     }
     return response;
+  }
+
+  /** A POST to the endpoint: node:http on the keep-alive agent, or fetch (`fetch` or `auth` given). */
+  #request(init: HttpRequestInit): Promise<HttpAnswer> {
+    return this.#agent ? nodeHttpRequest(this.#agent, this.#url, init) : this.#send(this.#url, init);
   }
 
   /**
