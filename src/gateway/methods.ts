@@ -43,7 +43,13 @@ export function gatewayMethods(parts: GatewayParts): Record<string, MethodHandle
       const route = await catalog.prompt(name);
       if (!route) throw invalidParams(`Unknown prompt: ${name}`);
       return runWithInputs(core, exchange, (input) =>
-        forward(route.upstream, 'prompts/get', { ...exchange.params, name: route.name }, exchange, input),
+        forward(
+          route.upstream,
+          'prompts/get',
+          { ...withoutMeta(exchange.params), name: route.name },
+          exchange,
+          input,
+        ),
       );
     },
     'resources/list': async (core, exchange) => page(core, exchange, 'resources', await catalog.resources()),
