@@ -88,7 +88,13 @@ function startGateway(upstreamUrl) {
 /** Starts `erlmcp <args>` and resolves with the MCP endpoint it prints (as a localhost URL). */
 function startErlmcp(args) {
   const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The gateway's audit lines (one per tool call) would bury the summaries; the rest is shown.
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    const shown = chunk.split('\n').filter((line) => line !== '' && !line.startsWith('{"audit":'));
+    if (shown.length > 0) process.stderr.write(`${shown.join('\n')}\n`);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
