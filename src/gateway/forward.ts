@@ -43,13 +43,24 @@ export async function forward(
   }
 }
 
-/** A 2026 caller's missing answer ends the round: the upstream call it was for is cancelled. */
+/**
+ * A 2026 caller's missing answer ends the round: the upstream call it was for is cancelled. The
+ * upstream's keys pass through; one it uses again in a later round is renamed (`key~2`), or the
+ * replay would hand that round the earlier round's answer.
+ */
 function stopOnInputRequired(downstream: DownstreamCall, cancel: AbortController): DownstreamCall {
+  const seen = new Map<string, number>();
   return {
     log: (params) => downstream.log(params),
-    answer: async (method, params) => {
+    answer: async (method, params, key) => {
+      let downstreamKey = key;
+      if (key !== undefined) {
+        const times = (seen.get(key) ?? 0) + 1;
+        seen.set(key, times);
+        if (times > 1) downstreamKey = `${key}~${times}`;
+      }
       try {
-        return await downstream.answer(method, params);
+        return await downstream.answer(method, params, downstreamKey);
       } catch (error) {
         if (error instanceof InputRequiredSignal) cancel.abort(error);
         throw error;
