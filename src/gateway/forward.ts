@@ -3,6 +3,7 @@ import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
+import type { ClientCapabilities } from '../protocol/types.js';
 import { HandlerContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
 import type { Result } from '../server/handlers/handler-types.js';
@@ -30,6 +31,8 @@ export async function forward(
   const ctx = input ? new HandlerContext(exchange, input) : undefined;
   const downstream = ctx ? stopOnInputRequired(downstreamOf(ctx), cancel) : undefined;
   const options: CallOptions = { signal: cancel.signal };
+  // A 2026 upstream asks only for what the caller can answer (it declares per request).
+  if (ctx) options.capabilities = relayable(exchange.clientCapabilities);
   if (ctx && exchange.progressToken !== undefined)
     options.onProgress = (progress) => void ctx.progress(progress.progress, progress.total, progress.message);
   const level = downstreamLogLevel(exchange);
@@ -67,6 +70,15 @@ function stopOnInputRequired(downstream: DownstreamCall, cancel: AbortController
       }
     },
   };
+}
+
+/** What of the caller's capabilities the gateway relays: input requests (its tasks are its own). */
+function relayable(caps: ClientCapabilities): ClientCapabilities {
+  const out: ClientCapabilities = {};
+  if (caps.elicitation !== undefined) out.elicitation = caps.elicitation;
+  if (caps.sampling !== undefined) out.sampling = caps.sampling;
+  if (caps.roots !== undefined) out.roots = caps.roots;
+  return out;
 }
 
 /** The level the upstream should log at for this caller: 2025 sessions default to everything. */

@@ -42,6 +42,14 @@ function upstream(): McpServer {
       return `${elicited.action} ${sampled.model} ${roots.roots.length}`;
     },
   });
+  server.tool('asks_if_it_can', {
+    description: 'elicits only from a client that declared elicitation',
+    handler: async (_args, ctx) => {
+      if (ctx.client.capabilities.elicitation === undefined) return 'no elicitation: used a default';
+      const answer = await ctx.elicit(FORM);
+      return `asked: ${answer.action}`;
+    },
+  });
   return server;
 }
 
@@ -109,6 +117,16 @@ describe('MRTR through the gateway', () => {
       'a_sample:sampling/createMessage',
       'the_roots:roots/list',
     ]);
+  });
+
+  it('the upstream sees the caller’s capabilities, not the gateway’s', async () => {
+    running = await passThrough(upstream());
+    const bare = await running.client({ capabilities: {} });
+    const plain = await bare.callTool('asks_if_it_can', {});
+    expect(plain.content).toEqual([{ type: 'text', text: 'no elicitation: used a default' }]);
+    const able = await running.client({ elicitation: async () => ({ action: 'decline' }) });
+    const asked = await able.callTool('asks_if_it_can', {});
+    expect(asked.content).toEqual([{ type: 'text', text: 'asked: decline' }]);
   });
 
   it('a key the upstream uses again in a later round gets a fresh answer', async () => {
