@@ -4,6 +4,7 @@ import { McpServer } from '../server/mcp-server.js';
 import type { McpServerOptions } from '../server/options.js';
 import type { RegistryKind } from '../server/registry.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
+import type { ParamHeader } from '../transports/http/x-mcp-header.js';
 import { transportForUrl } from '../transports/transport-for-url.js';
 import { Catalog } from './catalog.js';
 import { expandEnv, type GatewayConfig, parseGatewayConfig, type UpstreamConfig } from './config.js';
@@ -153,9 +154,11 @@ async function transportFactory(name: string, config: UpstreamConfig): Promise<(
     });
   }
   const url = config.url as string;
+  // Tools are listed on one connection and called on any: their x-mcp-header arguments are shared.
+  const toolHeaders = new Map<string, ParamHeader[]>();
   return () =>
     transportForUrl(url, {
-      http: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
+      http: { headers, toolHeaders, ...(httpAuth ? { auth: httpAuth } : {}) },
       websocket: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
     });
 }
