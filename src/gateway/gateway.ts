@@ -87,6 +87,7 @@ export class Gateway {
     this.policy = new GatewayPolicy(checked, (upstream) => this.#configs.get(upstream) ?? {}, writeAudit);
     this.catalog = new Catalog(upstreams, checked.naming ?? 'prefixed', this.policy);
     core.useMethods(gatewayMethods({ catalog: this.catalog, policy: this.policy }));
+    core.toolLookup = (name) => this.catalog.knownTool(name);
   }
 
   /** Connects every upstream; one that cannot be reached yet is retried in the background. */
@@ -98,6 +99,8 @@ export class Gateway {
         await upstream.start();
       }),
     );
+    // The tools are known before the first call, so its Mcp-Param-* headers are checked too.
+    await this.catalog.tools().catch(() => {});
   }
 
   health(): UpstreamHealth[] {

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpServer } from '../../src/server/mcp-server.js';
+import { BARE_MODERN_META } from '../support/server-harness.js';
 import { type PassThrough, passThrough } from './conformance-support.js';
 
 let running: PassThrough | undefined;
@@ -37,5 +38,33 @@ describe('x-mcp-header through the gateway', () => {
     expect(results.map((result) => result.content)).toEqual(
       regions.map((region) => [{ type: 'text', text: `region ${region}` }]),
     );
+  });
+
+  it('the gateway itself refuses a call whose Mcp-Param header disagrees with the argument', async () => {
+    running = await passThrough(upstream());
+    const post = (region: string) =>
+      fetch(running!.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'regional',
+          'mcp-param-region': region,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'regional', arguments: { region: 'eu-west' }, _meta: BARE_MODERN_META },
+        }),
+      });
+    const refused = await post('us-east');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-32020);
+    const accepted = await post('eu-west');
+    expect(accepted.status).toBe(200);
+    await accepted.body?.cancel();
   });
 });
