@@ -2,7 +2,7 @@ import type { CallOptions } from '../client/client-core.js';
 import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { MetaKey } from '../protocol/meta-keys.js';
+import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import type { ClientCapabilities } from '../protocol/types.js';
 import { HandlerContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
@@ -23,6 +23,8 @@ export async function forward(
   params: Record<string, unknown>,
   exchange: Exchange,
   input: InputChannel | undefined,
+  /** Declare the tasks extension upstream: a 2026 upstream may answer with a task of its own. */
+  upstreamTasks = false,
 ): Promise<Result> {
   const cancel = new AbortController();
   const onAbort = () => cancel.abort(exchange.signal.reason);
@@ -33,6 +35,8 @@ export async function forward(
   const options: CallOptions = { signal: cancel.signal };
   // A 2026 upstream asks only for what the caller can answer (it declares per request).
   if (ctx) options.capabilities = relayable(exchange.clientCapabilities);
+  if (upstreamTasks)
+    options.capabilities = { ...options.capabilities, extensions: { [TASKS_EXTENSION]: {} } };
   if (ctx && exchange.progressToken !== undefined)
     options.onProgress = (progress) => void ctx.progress(progress.progress, progress.total, progress.message);
   const level = downstreamLogLevel(exchange);
@@ -88,13 +92,14 @@ function downstreamLogLevel(exchange: Exchange): string | undefined {
 }
 
 /**
- * The upstream's result as the gateway's own: no `resultType` (the gateway sets its own), no
- * upstream serverInfo, and no 2026 cache hints for a 2025 caller.
+ * The upstream's result as the gateway's own: no `resultType` (the gateway sets its own; a task
+ * handle keeps `task`, for the gateway to follow), no upstream serverInfo, and no 2026 cache hints
+ * for a 2025 caller.
  */
 export function fromUpstream(exchange: Exchange, result: Record<string, unknown>): Result {
   const out: Result = {};
   for (const key in result) {
-    if (key === 'resultType') continue;
+    if (key === 'resultType' && result.resultType !== 'task') continue;
     if (exchange.era === 'legacy' && (key === 'ttlMs' || key === 'cacheScope')) continue;
     out[key] = result[key];
   }

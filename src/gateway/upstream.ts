@@ -84,6 +84,11 @@ export class Upstream {
     return this.#state === 'up';
   }
 
+  /** The era the primary connection speaks (undefined while down). */
+  get era(): string | undefined {
+    return this.#primary()?.client.era;
+  }
+
   get capabilities(): ServerCapabilities | undefined {
     return this.#primary()?.client.serverCapabilities;
   }
