@@ -45,6 +45,13 @@ export class Gateway {
       ...options.server,
     });
     const core = this.server.core;
+    // Without instructions of its own, the gateway's are its upstreams' (read when asked: they come and go).
+    if (core.options.instructions === undefined) {
+      Object.defineProperty(core.options, 'instructions', {
+        get: () => upstreamInstructions(this.upstreams),
+        enumerable: true,
+      });
+    }
     const upstreams: Upstream[] = [];
     for (const [name, upstreamConfig] of Object.entries(checked.upstreams)) {
       const upstream: Upstream = new Upstream(
@@ -119,6 +126,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const gateway = new Gateway(config, options);
   await gateway.start();
   return gateway;
+}
+
+/** One upstream's instructions as they are; several, each under its upstream's name. */
+function upstreamInstructions(upstreams: readonly Upstream[]): string | undefined {
+  const given = upstreams.flatMap((upstream) => {
+    const text = upstream.up ? upstream.instructions : undefined;
+    return text ? [[upstream.name, text] as const] : [];
+  });
+  if (given.length === 0) return undefined;
+  if (upstreams.length === 1) return given[0]![1];
+  return given.map(([name, text]) => `${name}: ${text}`).join('\n\n');
 }
 
 /** How to open a connection to one upstream; OAuth is loaded only for an upstream that uses it. */

@@ -89,6 +89,10 @@ export class Upstream {
     return this.#primary()?.client.era;
   }
 
+  get instructions(): string | undefined {
+    return this.#primary()?.client.instructions;
+  }
+
   get capabilities(): ServerCapabilities | undefined {
     return this.#primary()?.client.serverCapabilities;
   }
