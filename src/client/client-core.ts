@@ -4,7 +4,13 @@ import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey } from '../protocol/meta-keys.js';
 import { methodsWhere, staleAfter } from '../protocol/methods.js';
-import type { Implementation, LoggingLevel, Root, ServerCapabilities } from '../protocol/types.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  LoggingLevel,
+  Root,
+  ServerCapabilities,
+} from '../protocol/types.js';
 import type { Era } from '../protocol/versions.js';
 import { ClientSession, type ProgressInfo } from './client-session.js';
 import { InputFulfiller } from './input-fulfiller.js';
@@ -28,6 +34,11 @@ export interface CallOptions {
    * gateway hands them to its own caller).
    */
   onInput?: InputHandler;
+  /**
+   * 2026: the client capabilities this request declares instead of the client's own (a gateway
+   * declares what its caller can answer). Ignored on a 2025 session (declared at initialize).
+   */
+  capabilities?: ClientCapabilities;
 }
 
 /** Methods whose 2026 answer may be an `InputRequiredResult`. */
@@ -194,7 +205,7 @@ export class ClientCore {
     let current = params;
     try {
       for (let round = 0; ; round++) {
-        const sent = this.withMeta(negotiated, current, meta);
+        const sent = this.withMeta(negotiated, current, meta, options.capabilities);
         // Each round is guarded, not the whole loop: input handlers' failures are not the server's.
         const result = await this.guarded(() =>
           session.request(method, sent, {
@@ -259,16 +270,20 @@ export class ClientCore {
     negotiated: Negotiated,
     params: Record<string, unknown>,
     extra: Record<string, unknown> | undefined,
+    capabilities?: ClientCapabilities,
   ) {
     if (negotiated.era === 'legacy') return extra ? { ...params, _meta: { ...extra } } : params;
-    return { ...params, _meta: { ...(extra ?? {}), ...this.envelope(negotiated.protocolVersion) } };
+    return {
+      ...params,
+      _meta: { ...(extra ?? {}), ...this.envelope(negotiated.protocolVersion, capabilities) },
+    };
   }
 
-  protected envelope(version: string): Record<string, unknown> {
+  protected envelope(version: string, capabilities?: ClientCapabilities): Record<string, unknown> {
     const envelope: Record<string, unknown> = {
       [MetaKey.protocolVersion]: version,
       [MetaKey.clientInfo]: this.info,
-      [MetaKey.clientCapabilities]: this.fulfiller.capabilities(),
+      [MetaKey.clientCapabilities]: capabilities ?? this.fulfiller.capabilities(),
     };
     if (this.logLevel !== undefined) envelope[MetaKey.logLevel] = this.logLevel;
     return envelope;

@@ -54,25 +54,35 @@ export class InputFulfiller {
     return caps;
   }
 
-  /** Answers every entry of an `inputRequests` map (2026 MRTR round or task input). */
+  /**
+   * Answers every entry of an `inputRequests` map (2026 MRTR round or task input): one by one with
+   * this fulfiller's handlers; all at once with a call's own handler (a gateway hands the whole
+   * round to its caller, keys included).
+   */
   async fulfilAll(
     inputRequests: Record<string, unknown>,
     signal: AbortSignal | undefined,
     /** Answers instead of this fulfiller (one call's own input handler). */
-    answer: InputHandler = (method, params, abort) => this.fulfil(method, params, abort),
+    handler?: InputHandler,
   ): Promise<Record<string, unknown>> {
     const abort = signal ?? new AbortController().signal;
-    const responses: Record<string, unknown> = {};
-    for (const [key, request] of Object.entries(inputRequests)) {
+    const entries = Object.entries(inputRequests).map(([key, request]) => {
       if (!isPlainRecord(request) || typeof request.method !== 'string') {
         throw new ErlmcpError('ERR_INVALID_RESPONSE', `inputRequests["${key}"] is not a request`);
       }
-      responses[key] = await answer(
-        request.method,
-        isPlainRecord(request.params) ? request.params : {},
-        abort,
+      return [key, request.method, isPlainRecord(request.params) ? request.params : {}] as const;
+    });
+    const responses: Record<string, unknown> = {};
+    if (handler) {
+      const answers = await Promise.all(
+        entries.map(([key, method, params]) => handler(method, params, abort, key)),
       );
+      entries.forEach(([key], index) => {
+        responses[key] = answers[index];
+      });
+      return responses;
     }
+    for (const [key, method, params] of entries) responses[key] = await this.fulfil(method, params, abort);
     return responses;
   }
 

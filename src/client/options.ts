@@ -29,11 +29,15 @@ export type ElicitationHandler = (
 /** Asked before a URL-mode elicitation is shown: false declines without calling the elicitation handler. */
 export type UrlConsentHandler = (params: ElicitUrlParams) => Promise<boolean>;
 
-/** Answers one request of the server (elicitation, sampling, roots) in either era. */
+/**
+ * Answers one request of the server (elicitation, sampling, roots) in either era. `key` names a 2026
+ * input request in its round's `inputRequests` (none for a 2025 server→client request).
+ */
 export type InputHandler = (
   method: string,
   params: Record<string, unknown>,
   signal: AbortSignal,
+  key?: string,
 ) => Promise<Record<string, unknown>>;
 
 export type VersionNegotiation = 'auto' | 'legacy' | 'modern' | { pin: ProtocolVersion };

@@ -100,6 +100,11 @@ export class Catalog {
       .items;
   }
 
+  /** A tool as last listed (no upstream request): what the HTTP transport checks headers against. */
+  knownTool(name: string): Tool | undefined {
+    return this.#toolRoutes.get(name)?.item;
+  }
+
   /** The route of a downstream tool name; an unknown name re-reads the lists once (a tool just added). */
   async tool(name: string): Promise<Route<Tool> | undefined> {
     const known = this.#toolRoutes.get(name);

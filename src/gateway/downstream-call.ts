@@ -9,7 +9,8 @@ import type { RequestContext } from '../server/context.js';
  * sampling, roots) and logs during the call goes back to it, in the downstream's own era.
  */
 export interface DownstreamCall {
-  answer(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** `key`: the upstream's name of a 2026 input request, kept downstream (absent for 2025 requests). */
+  answer(method: string, params: Record<string, unknown>, key?: string): Promise<Record<string, unknown>>;
   log(params: Record<string, unknown>): void;
 }
 
@@ -21,14 +22,15 @@ const LEVELS = new Set<string>(LOGGING_LEVELS);
  */
 export function downstreamOf(ctx: RequestContext): DownstreamCall {
   return {
-    async answer(method, params) {
+    async answer(method, params, key) {
+      const options = key === undefined ? undefined : { key };
       switch (method) {
         case 'elicitation/create':
-          return (await ctx.elicit(params as never)) as unknown as Record<string, unknown>;
+          return (await ctx.elicit(params as never, options)) as unknown as Record<string, unknown>;
         case 'sampling/createMessage':
-          return (await ctx.sample(params as never)) as unknown as Record<string, unknown>;
+          return (await ctx.sample(params as never, options)) as unknown as Record<string, unknown>;
         case 'roots/list':
-          return (await ctx.listRoots()) as unknown as Record<string, unknown>;
+          return (await ctx.listRoots(options)) as unknown as Record<string, unknown>;
         default:
           throw new McpError(ErrorCode.MethodNotFound, `The gateway does not relay ${method}`);
       }

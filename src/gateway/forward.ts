@@ -2,7 +2,8 @@ import type { CallOptions } from '../client/client-core.js';
 import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { MetaKey } from '../protocol/meta-keys.js';
+import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
+import type { ClientCapabilities } from '../protocol/types.js';
 import { HandlerContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
 import type { Result } from '../server/handlers/handler-types.js';
@@ -22,6 +23,8 @@ export async function forward(
   params: Record<string, unknown>,
   exchange: Exchange,
   input: InputChannel | undefined,
+  /** Declare the tasks extension upstream: a 2026 upstream may answer with a task of its own. */
+  upstreamTasks = false,
 ): Promise<Result> {
   const cancel = new AbortController();
   const onAbort = () => cancel.abort(exchange.signal.reason);
@@ -30,6 +33,10 @@ export async function forward(
   const ctx = input ? new HandlerContext(exchange, input) : undefined;
   const downstream = ctx ? stopOnInputRequired(downstreamOf(ctx), cancel) : undefined;
   const options: CallOptions = { signal: cancel.signal };
+  // A 2026 upstream asks only for what the caller can answer (it declares per request).
+  if (ctx) options.capabilities = relayable(exchange.clientCapabilities);
+  if (upstreamTasks)
+    options.capabilities = { ...options.capabilities, extensions: { [TASKS_EXTENSION]: {} } };
   if (ctx && exchange.progressToken !== undefined)
     options.onProgress = (progress) => void ctx.progress(progress.progress, progress.total, progress.message);
   const level = downstreamLogLevel(exchange);
@@ -43,19 +50,39 @@ export async function forward(
   }
 }
 
-/** A 2026 caller's missing answer ends the round: the upstream call it was for is cancelled. */
+/**
+ * A 2026 caller's missing answer ends the round: the upstream call it was for is cancelled. The
+ * upstream's keys pass through; one it uses again in a later round is renamed (`key~2`), or the
+ * replay would hand that round the earlier round's answer.
+ */
 function stopOnInputRequired(downstream: DownstreamCall, cancel: AbortController): DownstreamCall {
+  const seen = new Map<string, number>();
   return {
     log: (params) => downstream.log(params),
-    answer: async (method, params) => {
+    answer: async (method, params, key) => {
+      let downstreamKey = key;
+      if (key !== undefined) {
+        const times = (seen.get(key) ?? 0) + 1;
+        seen.set(key, times);
+        if (times > 1) downstreamKey = `${key}~${times}`;
+      }
       try {
-        return await downstream.answer(method, params);
+        return await downstream.answer(method, params, downstreamKey);
       } catch (error) {
         if (error instanceof InputRequiredSignal) cancel.abort(error);
         throw error;
       }
     },
   };
+}
+
+/** What of the caller's capabilities the gateway relays: input requests (its tasks are its own). */
+function relayable(caps: ClientCapabilities): ClientCapabilities {
+  const out: ClientCapabilities = {};
+  if (caps.elicitation !== undefined) out.elicitation = caps.elicitation;
+  if (caps.sampling !== undefined) out.sampling = caps.sampling;
+  if (caps.roots !== undefined) out.roots = caps.roots;
+  return out;
 }
 
 /** The level the upstream should log at for this caller: 2025 sessions default to everything. */
@@ -65,13 +92,14 @@ function downstreamLogLevel(exchange: Exchange): string | undefined {
 }
 
 /**
- * The upstream's result as the gateway's own: no `resultType` (the gateway sets its own), no
- * upstream serverInfo, and no 2026 cache hints for a 2025 caller.
+ * The upstream's result as the gateway's own: no `resultType` (the gateway sets its own; a task
+ * handle keeps `task`, for the gateway to follow), no upstream serverInfo, and no 2026 cache hints
+ * for a 2025 caller.
  */
 export function fromUpstream(exchange: Exchange, result: Record<string, unknown>): Result {
   const out: Result = {};
   for (const key in result) {
-    if (key === 'resultType') continue;
+    if (key === 'resultType' && result.resultType !== 'task') continue;
     if (exchange.era === 'legacy' && (key === 'ttlMs' || key === 'cacheScope')) continue;
     out[key] = result[key];
   }

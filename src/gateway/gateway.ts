@@ -5,6 +5,7 @@ import { useMethods } from '../server/methods.js';
 import type { McpServerOptions } from '../server/options.js';
 import type { RegistryKind } from '../server/registry.js';
 import type { UpstreamStatus } from '../server/status-board.js';
+import type { ParamHeader } from '../transports/http/x-mcp-header.js';
 import { StdioClientTransport } from '../transports/stdio/client-transport.js';
 import { transportForUrl } from '../transports/transport-for-url.js';
 import { Catalog } from './catalog.js';
@@ -91,6 +92,7 @@ export class Gateway {
     this.policy = new GatewayPolicy(checked, (upstream) => this.#configs.get(upstream) ?? {}, writeAudit);
     this.catalog = new Catalog(upstreams, checked.naming ?? 'prefixed', this.policy);
     useMethods(core, gatewayMethods({ catalog: this.catalog, policy: this.policy }));
+    core.toolLookup = (name) => this.catalog.knownTool(name);
     // The observer page and metrics read the upstreams' health through the core, not the gateway.
     core.status.reportUpstreams(() => this.health().map(upstreamStatus));
   }
@@ -104,6 +106,8 @@ export class Gateway {
         await upstream.start();
       }),
     );
+    // The tools are known before the first call, so its Mcp-Param-* headers are checked too.
+    await this.catalog.tools().catch(() => {});
   }
 
   /**
@@ -177,9 +181,11 @@ async function transportFactory(name: string, config: UpstreamConfig): Promise<(
     });
   }
   const url = config.url as string;
+  // Tools are listed on one connection and called on any: their x-mcp-header arguments are shared.
+  const toolHeaders = new Map<string, ParamHeader[]>();
   return () =>
     transportForUrl(url, {
-      http: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
+      http: { headers, toolHeaders, ...(httpAuth ? { auth: httpAuth } : {}) },
       websocket: { headers, ...(httpAuth ? { auth: httpAuth } : {}) },
     });
 }

@@ -1,19 +1,22 @@
 import { invalidParams, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import type { Tool } from '../protocol/types.js';
 import type { ServerCore } from '../server/core.js';
 import type { Exchange } from '../server/exchange.js';
 import type { MethodHandler, Result } from '../server/handlers/handler-types.js';
 import { subscribe as subscribeLocally } from '../server/handlers/resources.js';
 import { listen as listenLocally } from '../server/handlers/subscriptions.js';
 import { dispatchToolCall } from '../server/handlers/tools.js';
-import { InputRequiredSignal } from '../server/input-channel.js';
+import { type InputChannel, InputRequiredSignal } from '../server/input-channel.js';
 import { runWithInputs } from '../server/mrtr.js';
 import { paginate } from '../server/pagination.js';
-import type { Catalog } from './catalog.js';
+import { startToolTask } from '../server/tasks/task-handlers.js';
+import type { Catalog, Route } from './catalog.js';
 import { forward } from './forward.js';
 import type { GatewayPolicy } from './policy.js';
 import type { Upstream } from './upstream.js';
+import { followUpstreamTask } from './upstream-task.js';
 
 export interface GatewayParts {
   catalog: Catalog;
@@ -43,7 +46,13 @@ export function gatewayMethods(parts: GatewayParts): Record<string, MethodHandle
       const route = await catalog.prompt(name);
       if (!route) throw invalidParams(`Unknown prompt: ${name}`);
       return runWithInputs(core, exchange, (input) =>
-        forward(route.upstream, 'prompts/get', { ...exchange.params, name: route.name }, exchange, input),
+        forward(
+          route.upstream,
+          'prompts/get',
+          { ...withoutMeta(exchange.params), name: route.name },
+          exchange,
+          input,
+        ),
       );
     },
     'resources/list': async (core, exchange) => page(core, exchange, 'resources', await catalog.resources()),
@@ -86,23 +95,61 @@ async function callTool(parts: GatewayParts, core: ServerCore, exchange: Exchang
   // The gateway runs a task itself (its own task store); upstream the call is plain.
   const { task: _task, ...rest } = withoutMeta(exchange.params);
   const params = { ...rest, name: route.name, arguments: args };
-  return dispatchToolCall(core, exchange, route.item, async (ex, input) => {
-    if (!parts.policy.auditing) return forward(route.upstream, 'tools/call', params, ex, input);
-    const started = performance.now();
-    let outcome: 'ok' | 'tool_error' | 'error' | 'input_required' = 'error';
-    let failure: string | undefined;
-    try {
-      const result = await forward(route.upstream, 'tools/call', params, ex, input);
-      outcome = result.isError === true ? 'tool_error' : 'ok';
-      return result;
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-      if (error instanceof InputRequiredSignal) outcome = 'input_required';
-      throw error;
-    } finally {
-      parts.policy.auditCall(route, name, args, ex, outcome, failure, performance.now() - started);
-    }
-  });
+  const call = (ex: Exchange, input: InputChannel, upstreamTasks = false) =>
+    audited(parts, route, name, args, ex, () =>
+      forward(route.upstream, 'tools/call', params, ex, input, upstreamTasks),
+    );
+  if (followsUpstreamTask(core, exchange, route)) {
+    // The upstream decides, as it would for the caller: input first (MRTR, no task yet), then a
+    // task of its own, which a gateway task stands for; or a result at once.
+    return runWithInputs(core, exchange, async (input) => {
+      const result = await call(exchange, input, true);
+      if (result.resultType !== 'task') return result;
+      return startToolTask(
+        core,
+        exchange,
+        (signal, taskInput) => followUpstreamTask(route.upstream, result, signal, taskInput),
+        undefined,
+      );
+    });
+  }
+  return dispatchToolCall(core, exchange, route.item, call);
+}
+
+/** A 2026 task-capable caller, a tool that may run as a task, an upstream of the 2026 era. */
+function followsUpstreamTask(core: ServerCore, exchange: Exchange, route: Route<Tool>): boolean {
+  return (
+    exchange.era === 'modern' &&
+    (route.item.execution?.taskSupport ?? 'forbidden') !== 'forbidden' &&
+    core.modernTasksEnabled(exchange) &&
+    route.upstream.era === 'modern'
+  );
+}
+
+/** One upstream tools/call, with its audit line when auditing. */
+async function audited(
+  parts: GatewayParts,
+  route: Route<Tool>,
+  name: string,
+  args: Record<string, unknown>,
+  ex: Exchange,
+  run: () => Promise<Result>,
+): Promise<Result> {
+  if (!parts.policy.auditing) return run();
+  const started = performance.now();
+  let outcome: 'ok' | 'tool_error' | 'error' | 'input_required' = 'error';
+  let failure: string | undefined;
+  try {
+    const result = await run();
+    outcome = result.isError === true ? 'tool_error' : 'ok';
+    return result;
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    if (error instanceof InputRequiredSignal) outcome = 'input_required';
+    throw error;
+  } finally {
+    parts.policy.auditCall(route, name, args, ex, outcome, failure, performance.now() - started);
+  }
 }
 
 async function complete(catalog: Catalog, exchange: Exchange): Promise<Result> {

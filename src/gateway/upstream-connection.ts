@@ -109,7 +109,7 @@ export class UpstreamConnection {
     try {
       return await this.client.request(method, params, {
         ...options,
-        ...(downstream ? { onInput: (m, p) => downstream.answer(m, p) } : {}),
+        ...(downstream ? { onInput: (m, p, _signal, key) => downstream.answer(m, p, key) } : {}),
       });
     } finally {
       if (downstream) this.#lease = undefined;

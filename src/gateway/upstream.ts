@@ -93,6 +93,11 @@ export class Upstream {
     return this.#primary()?.client.instructions;
   }
 
+  /** The era the primary connection speaks (undefined while down). */
+  get era(): string | undefined {
+    return this.#primary()?.client.era;
+  }
+
   get capabilities(): ServerCapabilities | undefined {
     return this.#primary()?.client.serverCapabilities;
   }

@@ -4,7 +4,7 @@ import { constantPart } from '../jsonrpc/encode.js';
 import type { JsonRpcNotification } from '../jsonrpc/message.js';
 import { MetaKey, TASKS_EXTENSION } from '../protocol/meta-keys.js';
 import { LIST_CHANGED } from '../protocol/methods.js';
-import type { Implementation, ServerCapabilities } from '../protocol/types.js';
+import type { Implementation, ServerCapabilities, Tool } from '../protocol/types.js';
 import type { ClusterMessage, ClusterNode } from './cluster.js';
 import type { Exchange, ListenSubscription, PeerLink, SessionRecord } from './exchange.js';
 import { DEFAULTS, type McpServerOptions } from './options.js';
@@ -106,6 +106,14 @@ export class ServerCore {
       this.#capabilities = undefined;
       this.listChanged(kind);
     });
+  }
+
+  /** Tools served by `useMethods` handlers rather than the registry (a gateway's catalog), by name. */
+  toolLookup: ((name: string) => Tool | undefined) | undefined;
+
+  /** A tool's wire definition (its x-mcp-header arguments are checked before the call is served). */
+  wireTool(name: string): Tool | undefined {
+    return this.registry.tools.get(name)?.wire ?? this.toolLookup?.(name);
   }
 
   /** `list_changed` of a kind to every 2025 session and 2026 listen, on every node. */

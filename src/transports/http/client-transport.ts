@@ -35,6 +35,11 @@ export interface StreamableHttpClientOptions {
   maxReconnects?: number;
   /** Where warnings go (a tool left out for invalid `x-mcp-header`). Default: `process.emitWarning`. */
   onDiagnostic?: (message: string) => void;
+  /**
+   * 2026: the `x-mcp-header` arguments per tool name, learnt from tools/list. Pass one map to every
+   * transport of a pool to the same server: a call on any of them mirrors what one of them listed.
+   */
+  toolHeaders?: Map<string, ParamHeader[]>;
 }
 
 const SAFE_HEADER = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
@@ -68,7 +73,7 @@ export class StreamableHttpClientTransport implements Transport {
   /** Set once the server turned out to speak only the 2024-11-05 HTTP+SSE transport. */
   #httpSsePostUrl: URL | undefined;
   /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
-  readonly #toolHeaders = new Map<string, ParamHeader[]>();
+  readonly #toolHeaders: Map<string, ParamHeader[]>;
   /**
    * 2025: settles once `initialized` was delivered and the GET stream is open (or refused, or
    * GET_STREAM_OPEN_WAIT_MS passed). Later POSTs wait for it: a server may send requests on that
@@ -83,6 +88,7 @@ export class StreamableHttpClientTransport implements Transport {
     this.#url = new URL(url);
     this.#fetch = options.fetch ?? fetch;
     this.#agent = options.fetch || options.auth ? undefined : keepAliveAgent(this.#url);
+    this.#toolHeaders = options.toolHeaders ?? new Map();
   }
 
   get serverKey(): string {

@@ -79,8 +79,8 @@ export function checkModernHeaders(
       throw mismatch(`Mcp-Name header '${name}' does not match body value '${shown(params[source])}'`);
   }
   if (method === 'tools/call' && typeof params.name === 'string') {
-    const tool = core.registry.tools.get(params.name);
-    if (tool) checkParamHeaders(headers, paramHeaders(tool.wire.inputSchema), params.arguments);
+    const tool = core.wireTool(params.name);
+    if (tool) checkParamHeaders(headers, paramHeaders(tool.inputSchema), params.arguments);
   }
 }
 
