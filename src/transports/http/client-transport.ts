@@ -1,4 +1,3 @@
-import type { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpAuth } from '../../auth/client/http-auth.js';
 import type { MessageSink, Transport } from '../../core/transport.js';
@@ -10,14 +9,9 @@ import { MetaKey } from '../../protocol/meta-keys.js';
 import type { RequestId } from '../../protocol/types.js';
 import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
+import { discardBody, type HttpAnswer, type HttpRequestInit } from './http-answer.js';
 import { mcpNameSource } from './mcp-name.js';
-import {
-  discardBody,
-  type HttpAnswer,
-  type HttpRequestInit,
-  keepAliveAgent,
-  nodeHttpRequest,
-} from './node-http-request.js';
+import { RawHttpPool } from './raw-http-pool.js';
 import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
 
 export interface StreamableHttpClientOptions {
@@ -62,8 +56,8 @@ export function encodeHeaderValue(value: string): string {
 export class StreamableHttpClientTransport implements Transport {
   readonly #url: URL;
   readonly #fetch: typeof fetch;
-  /** POSTs go through node:http on this agent unless a `fetch` or `auth` was given (see nodeHttpRequest). */
-  readonly #agent: Agent | undefined;
+  /** POSTs go through these keep-alive sockets unless a `fetch` or `auth` was given (raw-http-pool.ts). */
+  readonly #agent: RawHttpPool | undefined;
   #sink: MessageSink | undefined;
   #sessionId: string | undefined;
   #legacyVersion: string | undefined;
@@ -87,7 +81,7 @@ export class StreamableHttpClientTransport implements Transport {
   ) {
     this.#url = new URL(url);
     this.#fetch = options.fetch ?? fetch;
-    this.#agent = options.fetch || options.auth ? undefined : keepAliveAgent(this.#url);
+    this.#agent = options.fetch || options.auth ? undefined : new RawHttpPool(this.#url);
     this.#toolHeaders = options.toolHeaders ?? new Map();
   }
 
@@ -132,7 +126,7 @@ export class StreamableHttpClientTransport implements Transport {
         () => {},
       );
     }
-    this.#agent?.destroy();
+    this.#agent?.close();
     this.#sink?.onClose();
   }
 
@@ -350,7 +344,7 @@ export class StreamableHttpClientTransport implements Transport {
 
   /** A POST to the endpoint: node:http on the keep-alive agent, or fetch (`fetch` or `auth` given). */
   #request(init: HttpRequestInit): Promise<HttpAnswer> {
-    return this.#agent ? nodeHttpRequest(this.#agent, this.#url, init) : this.#send(this.#url, init);
+    return this.#agent ? this.#agent.request(init) : this.#send(this.#url, init);
   }
 
   /**
