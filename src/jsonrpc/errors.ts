@@ -31,6 +31,23 @@ export const invalidRequest = (message: string) => new McpError(ErrorCode.Invali
 export const internalError = (message: string, data?: unknown) =>
   new McpError(ErrorCode.InternalError, message, data);
 
+const localFailures = new WeakSet<object>();
+
+/**
+ * The `data` of an error response a client transport makes up itself for a request whose exchange
+ * failed (an HTTP request that got no answer): marked so that `isLocalFailure` can tell it from an
+ * error the peer sent, which no peer can forge.
+ */
+export function localFailureData<T extends object>(data: T): T {
+  localFailures.add(data);
+  return data;
+}
+
+/** Whether an McpError stands for a local transport failure, not an answer of the peer. */
+export function isLocalFailure(error: McpError): boolean {
+  return typeof error.data === 'object' && error.data !== null && localFailures.has(error.data);
+}
+
 /** Stable string codes of errors that stay local (never sent as-is); listed in docs/errors.md. */
 export type ErlmcpErrorCode =
   | 'ERR_REQUEST_TIMEOUT'

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErlmcpError, McpError } from '../../jsonrpc/errors.js';
+import { ErlmcpError, localFailureData, McpError } from '../../jsonrpc/errors.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { McpServer } from '../../server/mcp-server.js';
 import { createLinkedPair } from '../../transports/memory/linked-pair.js';
@@ -98,6 +98,18 @@ describe('CircuitBreaker', () => {
     await expect(breaker.run(fail(new ErlmcpError('ERR_REQUEST_CANCELLED', 'aborted')))).rejects.toThrow();
     expect(breaker.state).toBe('closed');
     await expect(breaker.run(fail(new Error('ECONNRESET')))).rejects.toThrow();
+    expect(breaker.state).toBe('open');
+  });
+
+  it("counts an HTTP transport's made-up -32603 for a request that got no answer, not a peer's", async () => {
+    const { breaker } = breakerWithClock({ failureThreshold: 1 });
+    const sent = new McpError(ErrorCode.InternalError, 'fetch failed', { code: 'ERR_CONNECTION_CLOSED' });
+    await expect(breaker.run(fail(sent))).rejects.toBe(sent);
+    expect(breaker.state).toBe('closed');
+    const data = localFailureData({ code: 'ERR_CONNECTION_CLOSED' });
+    await expect(
+      breaker.run(fail(new McpError(ErrorCode.InternalError, 'fetch failed', data))),
+    ).rejects.toThrow();
     expect(breaker.state).toBe('open');
   });
 

@@ -1,4 +1,4 @@
-import { ErlmcpError, McpError } from '../../jsonrpc/errors.js';
+import { ErlmcpError, isLocalFailure, McpError } from '../../jsonrpc/errors.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -30,7 +30,8 @@ export const CIRCUIT_BREAKER_DEFAULTS = {
  */
 export function isTransportFailure(error: unknown): boolean {
   // An upstream shedding load answered, but backing off is exactly what it asked for.
-  if (error instanceof McpError) return error.code === ErrorCode.Overloaded;
+  // An HTTP request that got no answer reaches the caller as a made-up -32603: a transport failure.
+  if (error instanceof McpError) return error.code === ErrorCode.Overloaded || isLocalFailure(error);
   return !(error instanceof ErlmcpError && error.code === 'ERR_REQUEST_CANCELLED');
 }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpAuth } from '../../auth/client/http-auth.js';
 import type { MessageSink, Transport } from '../../core/transport.js';
 import { encodeMessage } from '../../jsonrpc/encode.js';
-import { ErlmcpError } from '../../jsonrpc/errors.js';
+import { ErlmcpError, localFailureData } from '../../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { MetaKey } from '../../protocol/meta-keys.js';
@@ -425,10 +425,12 @@ export class StreamableHttpClientTransport implements Transport {
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
-      error:
-        error instanceof ErlmcpError
-          ? { code: ErrorCode.InternalError, message, data: { code: error.code } }
-          : { code: ErrorCode.InternalError, message },
+      error: {
+        code: ErrorCode.InternalError,
+        message,
+        // A network failure, not the server's answer: a circuit breaker counts it.
+        data: localFailureData({ code: error instanceof ErlmcpError ? error.code : 'ERR_CONNECTION_CLOSED' }),
+      },
     });
   }
 
