@@ -1,5 +1,9 @@
 import type { CallOptions } from '../client/client-core.js';
-import { CircuitBreaker, type CircuitState } from '../client/resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitState,
+  isTransportFailure,
+} from '../client/resilience/circuit-breaker.js';
 import type { Subscription } from '../client/subscription.js';
 import type { Transport } from '../core/transport.js';
 import { McpError } from '../jsonrpc/errors.js';
@@ -68,12 +72,14 @@ export class Upstream {
   #failures = 0;
   #lastError: string | undefined;
   #retry: NodeJS.Timeout | undefined;
+  #probe: NodeJS.Timeout | undefined;
 
   constructor(
     readonly settings: UpstreamSettings,
     private readonly events: UpstreamEvents,
   ) {
     this.breaker = new CircuitBreaker({ ...settings.breaker });
+    this.breaker.onStateChange((state) => this.#circuitChanged(state));
   }
 
   get name(): string {
@@ -149,7 +155,7 @@ export class Upstream {
         downstream,
       );
     } catch (error) {
-      if (!(error instanceof McpError)) this.#failed(error);
+      if (isTransportFailure(error)) this.#failed(error);
       throw error;
     } finally {
       if (downstream) this.#release(connection);
@@ -169,6 +175,7 @@ export class Upstream {
   async close(): Promise<void> {
     this.#state = 'closed';
     clearTimeout(this.#retry);
+    clearTimeout(this.#probe);
     for (const waiter of this.#waiting.splice(0)) waiter(undefined as never);
     await Promise.all(this.#connections.map((connection) => connection.close()));
   }
@@ -212,6 +219,38 @@ export class Upstream {
     this.#state = 'down';
     this.#listen = undefined;
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+  }
+
+  /**
+   * An open circuit takes the upstream down even where no connection broke (an HTTP server that
+   * stopped answering): its items leave the lists and its calls fail at once. A probe after
+   * `openMs` on the primary closes the circuit when the server answers again, and it is back.
+   */
+  #circuitChanged(state: CircuitState): void {
+    if (this.#state === 'closed') return;
+    const primary = this.#primary();
+    if (state === 'open') {
+      if (this.#state === 'up') {
+        this.#state = 'down';
+        for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+      }
+      // A lost connection reconnects (through this breaker) by itself; one still open is probed.
+      if (primary) this.#probeLater(primary);
+    } else if (state === 'closed' && this.#state === 'down' && primary) {
+      this.#connectionUp(primary);
+    }
+  }
+
+  #probeLater(primary: UpstreamConnection): void {
+    clearTimeout(this.#probe);
+    this.#probe = setTimeout(() => {
+      if (this.#state !== 'down' || !primary.up) return;
+      const client = primary.client;
+      const probe = client.era === 'legacy' ? client.ping() : client.discover();
+      // Its failure opens the circuit again, which schedules the next probe.
+      probe.catch(() => {});
+    }, this.settings.breaker.openMs ?? 5_000);
+    this.#probe.unref?.();
   }
 
   /** Change notifications come from the primary only (every connection would repeat them). */
