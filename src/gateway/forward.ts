@@ -1,5 +1,5 @@
 import type { CallOptions } from '../client/client-core.js';
-import { ErlmcpError, McpError } from '../jsonrpc/errors.js';
+import { ErlmcpError, isLocalFailure, McpError } from '../jsonrpc/errors.js';
 import { isPlainRecord } from '../jsonrpc/message.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { MetaKey } from '../protocol/meta-keys.js';
@@ -91,7 +91,8 @@ export function fromUpstream(exchange: Exchange, result: Record<string, unknown>
  */
 function toDownstreamError(upstream: Upstream, method: string, exchange: Exchange, error: unknown): unknown {
   if (error instanceof InputRequiredSignal) return error;
-  if (error instanceof McpError) return resourceNotFoundInEra(method, exchange, error);
+  if (error instanceof McpError && !isLocalFailure(error))
+    return resourceNotFoundInEra(method, exchange, error);
   if (error instanceof ErlmcpError && error.code === 'ERR_REQUEST_CANCELLED') {
     if (exchange.aborted) return error;
     const reason = error.cause ?? (error as { reason?: unknown }).reason;
