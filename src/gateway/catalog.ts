@@ -101,15 +101,16 @@ export class Catalog {
 
   /** The route of a downstream tool name; an unknown name re-reads the lists once (a tool just added). */
   async tool(name: string): Promise<Route<Tool> | undefined> {
-    const known = this.#toolRoutes.get(name);
-    if (known?.upstream.up) return known;
+    // Known: its upstream serves it, or is down and the call fails at once (no lists re-read).
+    const known = this.#toolRoutes.get(name) ?? this.#offlineRoute<Tool>(`tool\u0000${name}`);
+    if (known) return known;
     await this.tools();
     return this.#toolRoutes.get(name) ?? this.#offlineRoute<Tool>(`tool\u0000${name}`);
   }
 
   async prompt(name: string): Promise<Route<PromptMetadata> | undefined> {
-    const known = this.#promptRoutes.get(name);
-    if (known?.upstream.up) return known;
+    const known = this.#promptRoutes.get(name) ?? this.#offlineRoute<PromptMetadata>(`prompt\u0000${name}`);
+    if (known) return known;
     await this.prompts();
     return this.#promptRoutes.get(name) ?? this.#offlineRoute<PromptMetadata>(`prompt\u0000${name}`);
   }
