@@ -24,6 +24,7 @@ import { Client } from '../../src/client/client.js';
 import type { RequestEvent } from '../../src/core/diagnostics.js';
 import { type HttpServerHandle, StreamableHttpClientTransport, serveHttp } from '../../src/exports/http.js';
 import { Gateway } from '../../src/gateway/gateway.js';
+import { startCli } from '../support/cli-process.js';
 import { type SdkV1HttpServer, startSdkV1HttpServer } from '../support/sdk-v1-http-server.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
@@ -358,4 +359,31 @@ describe('era bridging: progress, logging and cancellation', () => {
       }
     });
   }
+});
+
+describe('the gateway from the command line', () => {
+  it('`erlmcp gateway --upstream` federates a stdio command and HTTP URLs', async () => {
+    const cli = await startCli(
+      [
+        '--transport',
+        'http',
+        '--port',
+        '0',
+        '--upstream',
+        `everything=${process.execPath} ${serverEverything} stdio`,
+        '--upstream',
+        `erlmcp=${erlmcpUpstream.url}`,
+        '--upstream',
+        `v1=${v1Upstream.url}`,
+      ],
+      {},
+      'gateway',
+    );
+    closers.push(() => cli.stop());
+    const client = new Client({ name: 'cli-gateway', version: '1' }, { versionNegotiation: 'modern' });
+    closers.push(() => client.close());
+    await client.connect(new StreamableHttpClientTransport(cli.url));
+    for (const { name, args, text } of calls)
+      expect(contentText(await client.callTool(name, args))).toBe(text);
+  }, 30_000);
 });

@@ -116,7 +116,9 @@ const upstream = (name: string) => gateway.upstreams.find((candidate) => candida
 
 /**
  * Calls the dead upstream until its circuit is open (its calls, or the gateway's reconnection
- * attempts, failed), bounded in time; then times one more call, which must fail at once.
+ * attempts, failed), bounded in time; then times five more calls, each of which must fail naming
+ * the upstream. Returns their median: on this shared 2-core machine one call can wait behind other
+ * work of the process (the gateway and the client share it), which says nothing about the gateway.
  */
 async function failFast(tool: string, args: Record<string, unknown>, name: string): Promise<number> {
   const deadline = Date.now() + 15_000;
@@ -125,9 +127,14 @@ async function failFast(tool: string, args: Record<string, unknown>, name: strin
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   expect(upstream(name).breaker.state).toBe('open');
-  const started = performance.now();
-  await expect(modern.callTool(tool, args)).rejects.toThrow(new RegExp(`Upstream ${name}`));
-  return performance.now() - started;
+  const times: number[] = [];
+  for (let call = 0; call < 5; call++) {
+    const started = performance.now();
+    await expect(modern.callTool(tool, args)).rejects.toThrow(new RegExp(`Upstream ${name}`));
+    times.push(performance.now() - started);
+  }
+  expect(Math.max(...times)).toBeLessThan(1_000); // none waited for a connection attempt or a timeout
+  return times.sort((a, b) => a - b)[2]!;
 }
 
 describe('an upstream killed behind the gateway', () => {
@@ -142,8 +149,8 @@ describe('an upstream killed behind the gateway', () => {
   it('HTTP upstream (SIGKILL): fails fast, others unaffected, leaves the list, comes back on the same port', async () => {
     await web?.stop();
     web = undefined;
-    const elapsed = await failFast('web__echo', { message: 'x' }, 'web');
-    expect(elapsed).toBeLessThan(50);
+    const medianMs = await failFast('web__echo', { message: 'x' }, 'web');
+    expect(medianMs).toBeLessThan(50);
     // The other upstream keeps working during the outage.
     expect(contentText(await modern.callTool('local__echo', { message: 'still' }))).toBe('Echo: still');
     expect(contentText(await legacy.callTool({ name: 'local__echo', arguments: { message: 'still' } }))).toBe(
@@ -169,8 +176,8 @@ describe('an upstream killed behind the gateway', () => {
     const firstPid = Number(readFileSync(pidFile, 'utf8'));
     writeFileSync(gateFile, 'down');
     process.kill(firstPid, 'SIGKILL');
-    const elapsed = await failFast('local__echo', { message: 'x' }, 'local');
-    expect(elapsed).toBeLessThan(50);
+    const medianMs = await failFast('local__echo', { message: 'x' }, 'local');
+    expect(medianMs).toBeLessThan(50);
     expect(contentText(await modern.callTool('web__echo', { message: 'still' }))).toBe('Echo: still');
     await waitFor(async () => !(await toolNames()).some((name) => name.startsWith('local__')));
     expect(await toolNames()).toContain('web__echo');

@@ -14,8 +14,13 @@ export interface CliServer {
   stop: () => Promise<void>;
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+/** `erlmcp <command> …args` (`serve` by default, or `gateway`) until it prints its MCP endpoint. */
+export async function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  command: 'serve' | 'gateway' = 'serve',
+): Promise<CliServer> {
+  const child = spawn(process.execPath, [CLI, command, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -36,10 +41,10 @@ export async function startCli(args: string[], env: Record<string, string> = {})
     await waitUntil(() => /MCP endpoint (\S+)/.test(out) || child.exitCode !== null, 15_000);
   } catch (error) {
     await stop();
-    throw new Error(`erlmcp serve did not start: ${err}`, { cause: error });
+    throw new Error(`erlmcp ${command} did not start: ${err}`, { cause: error });
   }
   const url = /MCP endpoint (\S+)/.exec(out)?.[1];
-  if (!url) throw new Error(`erlmcp serve exited: ${err}`);
+  if (!url) throw new Error(`erlmcp ${command} exited: ${err}`);
   return { child, url, stdout: () => out, stderr: () => err, exited, stop };
 }
 
