@@ -248,7 +248,7 @@ export class Upstream {
       const client = primary.client;
       const probe = client.era === 'legacy' ? client.ping() : client.discover();
       // Its failure opens the circuit again, which schedules the next probe.
-      probe.catch(() => {});
+      probe.catch(() => primary.checkSession());
     }, this.settings.breaker.openMs ?? 5_000);
     this.#probe.unref?.();
   }
