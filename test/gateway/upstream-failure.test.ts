@@ -1,6 +1,6 @@
 /**
- * Killing an upstream behind the gateway: an erlmcp HTTP server (a child process, SIGKILL, then
- * started again on the same port) and a stdio server-everything (its process killed, and kept from
+ * Killing an upstream behind the gateway: an erlmcp HTTP server spoken to in either era (a child
+ * process, SIGKILL, then started again on the same port; in 2025 its session is gone with it) and a stdio server-everything (its process killed, and kept from
  * starting again until the test lets it). While one is down its calls fail fast once its circuit is
  * open, the other's tools keep working and the dead one's tools leave the list; when it is back the
  * gateway reconnects on its own, downstream clients of both eras get `notifications/tools/list_changed`,
@@ -31,8 +31,11 @@ const work = mkdtempSync(join(tmpdir(), 'erlmcp-gw-failure-'));
 const gateFile = join(work, 'gate');
 const pidFile = join(work, 'pid');
 
-let web: CliServer | undefined;
-let webPort: number;
+/** The erlmcp HTTP servers: `web` spoken to in the 2026 era, `old` in the 2025 era (a session). */
+const http: Record<'web' | 'old', { server: CliServer | undefined; port: number }> = {
+  web: { server: undefined, port: 0 },
+  old: { server: undefined, port: 0 },
+};
 let gateway: Gateway;
 let endpoint: HttpServerHandle;
 let modern: Client;
@@ -46,17 +49,22 @@ const legacyChanges: number[] = [];
 const serveWeb = (port: number) => startCli([EVERYTHING, '--transport', 'http', '--port', String(port)]);
 
 beforeAll(async () => {
-  web = await serveWeb(0);
-  webPort = Number(new URL(web.url).port);
+  for (const entry of Object.values(http)) {
+    entry.server = await serveWeb(0);
+    entry.port = Number(new URL(entry.server.url).port);
+  }
+  const httpUpstream = (name: 'web' | 'old', era: 'modern' | 'legacy') => ({
+    url: http[name].server!.url,
+    era,
+    circuitBreaker: { failureThreshold: 2, openMs: 1_000 },
+    restart: { maxRestarts: 50, periodMs: 60_000, maxDelayMs: 300 },
+    timeoutMs: 5_000,
+  });
   gateway = new Gateway(
     {
       upstreams: {
-        web: {
-          url: web.url,
-          circuitBreaker: { failureThreshold: 2, openMs: 1_000 },
-          restart: { maxRestarts: 50, periodMs: 60_000, maxDelayMs: 300 },
-          timeoutMs: 5_000,
-        },
+        web: httpUpstream('web', 'modern'),
+        old: httpUpstream('old', 'legacy'),
         local: {
           command: process.execPath,
           args: [gatedServer, serverEverything, 'stdio'],
@@ -95,7 +103,7 @@ afterAll(async () => {
   await legacy?.close();
   await endpoint?.close();
   await gateway?.close();
-  await web?.stop();
+  for (const entry of Object.values(http)) await entry.server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -141,36 +149,42 @@ describe('an upstream killed behind the gateway', () => {
   it('starts with both upstreams listed and callable', async () => {
     await waitFor(async () => (await toolNames()).includes('local__echo'));
     const names = await toolNames();
-    expect(names).toContain('web__echo');
+    expect(names).toEqual(expect.arrayContaining(['web__echo', 'old__echo']));
     expect(contentText(await modern.callTool('web__echo', { message: 'a' }))).toBe('Echo: a');
     expect(contentText(await modern.callTool('local__echo', { message: 'b' }))).toBe('Echo: b');
   });
 
-  it('HTTP upstream (SIGKILL): fails fast, others unaffected, leaves the list, comes back on the same port', async () => {
-    await web?.stop();
-    web = undefined;
-    const medianMs = await failFast('web__echo', { message: 'x' }, 'web');
-    expect(medianMs).toBeLessThan(50);
-    // The other upstream keeps working during the outage.
-    expect(contentText(await modern.callTool('local__echo', { message: 'still' }))).toBe('Echo: still');
-    expect(contentText(await legacy.callTool({ name: 'local__echo', arguments: { message: 'still' } }))).toBe(
-      'Echo: still',
-    );
-    await waitFor(async () => !(await toolNames()).some((name) => name.startsWith('web__')));
-    expect(await toolNames()).toContain('local__echo');
+  for (const [name, era] of [
+    ['web', '2026'],
+    ['old', '2025 session'],
+  ] as const) {
+    it(`HTTP upstream, ${era} (SIGKILL): fails fast, others unaffected, leaves the list, comes back on the same port`, async () => {
+      const entry = http[name];
+      await entry.server?.stop();
+      entry.server = undefined;
+      const medianMs = await failFast(`${name}__echo`, { message: 'x' }, name);
+      expect(medianMs).toBeLessThan(50);
+      // The other upstreams keep working during the outage.
+      expect(contentText(await modern.callTool('local__echo', { message: 'still' }))).toBe('Echo: still');
+      expect(
+        contentText(await legacy.callTool({ name: 'local__echo', arguments: { message: 'still' } })),
+      ).toBe('Echo: still');
+      await waitFor(async () => !(await toolNames()).some((tool) => tool.startsWith(`${name}__`)));
+      expect(await toolNames()).toContain('local__echo');
 
-    const restarted = Date.now();
-    web = await serveWeb(webPort);
-    await waitUntil(
-      () => modernChanges.some((at) => at >= restarted) && legacyChanges.some((at) => at >= restarted),
-      20_000,
-    );
-    await waitFor(async () => (await toolNames()).includes('web__echo'), 20_000);
-    expect(contentText(await modern.callTool('web__echo', { message: 'back' }))).toBe('Echo: back');
-    expect(contentText(await legacy.callTool({ name: 'web__echo', arguments: { message: 'back' } }))).toBe(
-      'Echo: back',
-    );
-  }, 60_000);
+      const restarted = Date.now();
+      entry.server = await serveWeb(entry.port);
+      await waitUntil(
+        () => modernChanges.some((at) => at >= restarted) && legacyChanges.some((at) => at >= restarted),
+        20_000,
+      );
+      await waitFor(async () => (await toolNames()).includes(`${name}__echo`), 20_000);
+      expect(contentText(await modern.callTool(`${name}__echo`, { message: 'back' }))).toBe('Echo: back');
+      expect(
+        contentText(await legacy.callTool({ name: `${name}__echo`, arguments: { message: 'back' } })),
+      ).toBe('Echo: back');
+    }, 60_000);
+  }
 
   it('stdio upstream (process killed): fails fast, others unaffected, leaves the list, is restarted', async () => {
     const firstPid = Number(readFileSync(pidFile, 'utf8'));
