@@ -26,7 +26,7 @@ import { type HttpServerHandle, StreamableHttpClientTransport, serveHttp } from 
 import { Gateway } from '../../src/gateway/gateway.js';
 import { startCli } from '../support/cli-process.js';
 import { type SdkV1HttpServer, startSdkV1HttpServer } from '../support/sdk-v1-http-server.js';
-import { contentText, waitUntil } from '../support/wait.js';
+import { contentText, waitUntil, waitUntilAsync } from '../support/wait.js';
 
 const require = createRequire(import.meta.url);
 const serverEverything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -54,7 +54,9 @@ beforeAll(async () => {
   await gateway.start();
   endpoint = await serveHttp(gateway.server, { host: '127.0.0.1', port: 0 });
   // server-everything registers its capability-dependent tools right after initialize.
-  await waitFor(async () => (await gatewayToolNames()).includes('everything__trigger-sampling-request'));
+  await waitUntilAsync(async () =>
+    (await gatewayToolNames()).includes('everything__trigger-sampling-request'),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -67,15 +69,6 @@ afterAll(async () => {
 afterEach(async () => {
   for (const close of closers.splice(0)) await close().catch(() => {});
 });
-
-/** Polls an async condition, bounded in time. */
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const sampled = {
   role: 'assistant' as const,

@@ -21,7 +21,7 @@ import { Gateway } from '../../src/gateway/gateway.js';
 import { type CliServer, startCli } from '../support/cli-process.js';
 import { EVERYTHING } from '../support/everything-command.js';
 import { REPO_ROOT } from '../support/repo-root.js';
-import { contentText, waitUntil } from '../support/wait.js';
+import { contentText, waitUntil, waitUntilAsync } from '../support/wait.js';
 
 const require = createRequire(import.meta.url);
 const serverEverything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -111,15 +111,6 @@ async function toolNames(): Promise<string[]> {
   return (await modern.listAllTools()).map((tool) => tool.name);
 }
 
-/** Polls an async condition, bounded in time. */
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const upstream = (name: string) => gateway.upstreams.find((candidate) => candidate.name === name)!;
 
 /**
@@ -147,7 +138,7 @@ async function failFast(tool: string, args: Record<string, unknown>, name: strin
 
 describe('an upstream killed behind the gateway', () => {
   it('starts with both upstreams listed and callable', async () => {
-    await waitFor(async () => (await toolNames()).includes('local__echo'));
+    await waitUntilAsync(async () => (await toolNames()).includes('local__echo'));
     const names = await toolNames();
     expect(names).toEqual(expect.arrayContaining(['web__echo', 'old__echo']));
     expect(contentText(await modern.callTool('web__echo', { message: 'a' }))).toBe('Echo: a');
@@ -169,7 +160,7 @@ describe('an upstream killed behind the gateway', () => {
       expect(
         contentText(await legacy.callTool({ name: 'local__echo', arguments: { message: 'still' } })),
       ).toBe('Echo: still');
-      await waitFor(async () => !(await toolNames()).some((tool) => tool.startsWith(`${name}__`)));
+      await waitUntilAsync(async () => !(await toolNames()).some((tool) => tool.startsWith(`${name}__`)));
       expect(await toolNames()).toContain('local__echo');
 
       const restarted = Date.now();
@@ -178,7 +169,7 @@ describe('an upstream killed behind the gateway', () => {
         () => modernChanges.some((at) => at >= restarted) && legacyChanges.some((at) => at >= restarted),
         20_000,
       );
-      await waitFor(async () => (await toolNames()).includes(`${name}__echo`), 20_000);
+      await waitUntilAsync(async () => (await toolNames()).includes(`${name}__echo`), 20_000);
       expect(contentText(await modern.callTool(`${name}__echo`, { message: 'back' }))).toBe('Echo: back');
       expect(
         contentText(await legacy.callTool({ name: `${name}__echo`, arguments: { message: 'back' } })),
@@ -193,7 +184,7 @@ describe('an upstream killed behind the gateway', () => {
     const medianMs = await failFast('local__echo', { message: 'x' }, 'local');
     expect(medianMs).toBeLessThan(50);
     expect(contentText(await modern.callTool('web__echo', { message: 'still' }))).toBe('Echo: still');
-    await waitFor(async () => !(await toolNames()).some((name) => name.startsWith('local__')));
+    await waitUntilAsync(async () => !(await toolNames()).some((name) => name.startsWith('local__')));
     expect(await toolNames()).toContain('web__echo');
 
     const reopened = Date.now();
@@ -202,7 +193,7 @@ describe('an upstream killed behind the gateway', () => {
       () => modernChanges.some((at) => at >= reopened) && legacyChanges.some((at) => at >= reopened),
       20_000,
     );
-    await waitFor(async () => (await toolNames()).includes('local__echo'), 20_000);
+    await waitUntilAsync(async () => (await toolNames()).includes('local__echo'), 20_000);
     expect(existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8'))).not.toBe(firstPid);
     expect(contentText(await modern.callTool('local__echo', { message: 'back' }))).toBe('Echo: back');
     expect(contentText(await legacy.callTool({ name: 'local__echo', arguments: { message: 'back' } }))).toBe(
