@@ -45,9 +45,9 @@ export class Catalog {
   readonly #kept = new Map<string, unknown[]>();
   readonly #templates = new Map<Upstream, UriTemplate[]>();
   #toolRoutes = new Map<string, Route<Tool>>();
-  /** Which upstream each tool name ever listed came from: a call to one that is away says so. */
-  readonly #toolHomes = new Map<string, Upstream>();
   #promptRoutes = new Map<string, Route<PromptMetadata>>();
+  /** Routes of upstreams that are down: not listed, but a call fails at once naming the upstream. */
+  readonly #offline = new Map<string, Route<unknown>>();
 
   constructor(
     private readonly upstreams: readonly Upstream[],
@@ -70,8 +70,7 @@ export class Catalog {
       (tool) => tool.name,
       (tool, name) => ({ ...tool, name }),
     );
-    this.#toolRoutes = merged.routes;
-    for (const [name, route] of merged.routes) this.#toolHomes.set(name, route.upstream);
+    this.#toolRoutes = this.#keepOffline('tool', this.#toolRoutes, merged.routes);
     return merged.items;
   }
 
@@ -87,7 +86,7 @@ export class Catalog {
       (prompt) => prompt.name,
       (prompt, name) => ({ ...prompt, name }),
     );
-    this.#promptRoutes = merged.routes;
+    this.#promptRoutes = this.#keepOffline('prompt', this.#promptRoutes, merged.routes);
     return merged.items;
   }
 
@@ -107,23 +106,18 @@ export class Catalog {
 
   /** The route of a downstream tool name; an unknown name re-reads the lists once (a tool just added). */
   async tool(name: string): Promise<Route<Tool> | undefined> {
-    const known = this.#toolRoutes.get(name);
-    if (known?.upstream.up) return known;
+    // Known: its upstream serves it, or is down and the call fails at once (no lists re-read).
+    const known = this.#toolRoutes.get(name) ?? this.#offlineRoute<Tool>(`tool\u0000${name}`);
+    if (known) return known;
     await this.tools();
-    return this.#toolRoutes.get(name);
-  }
-
-  /** The upstream a tool name came from when that upstream is away now (down, or its circuit open). */
-  awayHome(name: string): Upstream | undefined {
-    const home = this.#toolHomes.get(name);
-    return home && !home.up ? home : undefined;
+    return this.#toolRoutes.get(name) ?? this.#offlineRoute<Tool>(`tool\u0000${name}`);
   }
 
   async prompt(name: string): Promise<Route<PromptMetadata> | undefined> {
-    const known = this.#promptRoutes.get(name);
-    if (known?.upstream.up) return known;
+    const known = this.#promptRoutes.get(name) ?? this.#offlineRoute<PromptMetadata>(`prompt\u0000${name}`);
+    if (known) return known;
     await this.prompts();
-    return this.#promptRoutes.get(name);
+    return this.#promptRoutes.get(name) ?? this.#offlineRoute<PromptMetadata>(`prompt\u0000${name}`);
   }
 
   /**
@@ -161,9 +155,7 @@ export class Catalog {
     nameOf: (item: Item) => string,
     rename: (item: Item, name: string) => Item,
   ): Promise<Merged<Item>> {
-    const lists = await Promise.all(
-      this.#up().map(async (upstream) => ({ upstream, items: await this.#list<Item>(upstream, kind) })),
-    );
+    const lists = await this.#lists<Item>(kind);
     // A name offered by more than one upstream is a collision: `auto` naming prefixes it everywhere.
     const seen = new Map<string, number>();
     for (const { items } of lists)
@@ -188,9 +180,7 @@ export class Catalog {
     kind: 'resources' | 'templates',
     keyOf: (item: Item) => string,
   ): Promise<Merged<Item>> {
-    const lists = await Promise.all(
-      this.#up().map(async (upstream) => ({ upstream, items: await this.#list<Item>(upstream, kind) })),
-    );
+    const lists = await this.#lists<Item>(kind);
     const merged: Merged<Item> = { items: [], routes: new Map() };
     for (const { upstream, items } of lists) {
       for (const item of items) {
@@ -201,6 +191,39 @@ export class Catalog {
       }
     }
     return merged;
+  }
+
+  /** The new routes; the old ones of upstreams now down are kept aside (and forgotten once listed again). */
+  #keepOffline<Item>(
+    kind: 'tool' | 'prompt',
+    previous: Map<string, Route<Item>>,
+    next: Map<string, Route<Item>>,
+  ): Map<string, Route<Item>> {
+    for (const [name, route] of previous)
+      if (!route.upstream.up) this.#offline.set(`${kind}\u0000${name}`, route as Route<unknown>);
+    for (const name of next.keys()) this.#offline.delete(`${kind}\u0000${name}`);
+    return next;
+  }
+
+  /** A tool or prompt of an upstream that is down stays routed: its call fails at once naming it. */
+  #offlineRoute<Item>(key: string): Route<Item> | undefined {
+    const route = this.#offline.get(key);
+    if (route && !route.upstream.up) return route as Route<Item>;
+    this.#offline.delete(key);
+    return undefined;
+  }
+
+  /**
+   * Every up upstream's list of `kind`. One that fails to answer is left out of this merge (its
+   * failure counts on its breaker): the other upstreams' items are still served.
+   */
+  async #lists<Item>(kind: ListKind): Promise<{ upstream: Upstream; items: Item[] }[]> {
+    return Promise.all(
+      this.#up().map(async (upstream) => ({
+        upstream,
+        items: await this.#list<Item>(upstream, kind).catch((): Item[] => []),
+      })),
+    );
   }
 
   async #templatesOf(upstream: Upstream): Promise<UriTemplate[]> {

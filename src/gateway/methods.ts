@@ -85,12 +85,7 @@ async function callTool(parts: GatewayParts, core: ServerCore, exchange: Exchang
   const args = exchange.params.arguments ?? {};
   if (!isPlainRecord(args)) throw invalidParams('params.arguments must be an object');
   const route = await parts.catalog.tool(name);
-  if (!route) {
-    // A tool of an upstream that is away fails fast with the reason, not as an unknown name.
-    const away = parts.catalog.awayHome(name);
-    throw away ? away.unavailableError() : invalidParams(`Unknown tool: ${name}`);
-  }
-  if (!parts.policy.visible(route, exchange)) throw invalidParams(`Unknown tool: ${name}`);
+  if (!route || !parts.policy.visible(route, exchange)) throw invalidParams(`Unknown tool: ${name}`);
   parts.policy.admit(route, exchange, name);
   // The gateway runs a task itself (its own task store); upstream the call is plain.
   const { task: _task, ...rest } = withoutMeta(exchange.params);

@@ -40,6 +40,7 @@ export class UpstreamConnection {
   /** Change notifications are followed on this connection (the pool's primary). */
   followed = false;
   #supervisor: { ready: Promise<void>; stop: () => Promise<void> } | undefined;
+  #transport: Transport | undefined;
   #up = false;
 
   constructor(
@@ -78,7 +79,7 @@ export class UpstreamConnection {
   /** Connects (the first attempt's failure is the caller's); later losses reconnect on their own. */
   async start(): Promise<void> {
     const { restart } = this.settings;
-    this.#supervisor = keepConnected(this.client, this.settings.transport, {
+    this.#supervisor = keepConnected(this.client, () => (this.#transport = this.settings.transport()), {
       initialDelayMs: 100,
       maxDelayMs: restart.maxDelayMs,
       maxRestarts: restart.maxRestarts,
@@ -111,9 +112,22 @@ export class UpstreamConnection {
         ...options,
         ...(downstream ? { onInput: (m, p, _signal, key) => downstream.answer(m, p, key) } : {}),
       });
+    } catch (error) {
+      this.checkSession();
+      throw error;
     } finally {
       if (downstream) this.#lease = undefined;
     }
+  }
+
+  /**
+   * A 2025 HTTP session the upstream no longer knows (it restarted: 404, and the transport forgot
+   * the session id) is a lost connection: closing it makes the supervisor initialize a new one.
+   */
+  checkSession(): void {
+    const transport = this.#transport;
+    if (transport && 'sessionExpired' in transport && transport.sessionExpired === true)
+      void transport.close();
   }
 
   #relay(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {

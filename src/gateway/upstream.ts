@@ -1,5 +1,9 @@
 import type { CallOptions } from '../client/client-core.js';
-import { CircuitBreaker, type CircuitState } from '../client/resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitState,
+  isTransportFailure,
+} from '../client/resilience/circuit-breaker.js';
 import type { Subscription } from '../client/subscription.js';
 import type { Transport } from '../core/transport.js';
 import { McpError } from '../jsonrpc/errors.js';
@@ -68,8 +72,6 @@ export class Upstream {
   #failures = 0;
   #lastError: string | undefined;
   #retry: NodeJS.Timeout | undefined;
-  /** The circuit opened and no probe has closed it yet: the upstream counts as away. */
-  #tripped = false;
   #probe: NodeJS.Timeout | undefined;
 
   constructor(
@@ -84,9 +86,9 @@ export class Upstream {
     return this.settings.name;
   }
 
-  /** Connected, and its circuit not open: its items are listed and its calls go through. */
+  /** Connected and its circuit not open: its items are listed and its calls go through. */
   get up(): boolean {
-    return this.#state === 'up' && !this.#tripped;
+    return this.#state === 'up';
   }
 
   get instructions(): string | undefined {
@@ -152,7 +154,7 @@ export class Upstream {
     options: CallOptions,
     downstream?: DownstreamCall,
   ): Promise<Record<string, unknown>> {
-    if (!this.up) throw this.unavailableError();
+    if (!this.up) throw this.#unavailable();
     this.#calls++;
     const connection = downstream ? await this.#lease() : (this.#primary() ?? (await this.#lease()));
     try {
@@ -163,7 +165,7 @@ export class Upstream {
         downstream,
       );
     } catch (error) {
-      if (!(error instanceof McpError)) this.#failed(error);
+      if (isTransportFailure(error)) this.#failed(error);
       throw error;
     } finally {
       if (downstream) this.#release(connection);
@@ -215,61 +217,50 @@ export class Upstream {
       return;
     }
     this.#follow(connection);
-    const wasUp = this.up;
+    const wasUp = this.#state === 'up';
     this.#state = 'up';
-    if (this.#tripped) this.#probeSoon(0);
-    else if (!wasUp) this.#allListsChanged();
+    if (!wasUp) for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
     this.#handOver(connection);
-  }
-
-  #allListsChanged(): void {
-    for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
-  }
-
-  /**
-   * Stateless upstreams (2026 over HTTP) have no connection to lose: a dead one shows as failing
-   * calls. Once they open the circuit the upstream counts as away (its items leave the lists), and
-   * a probe every `openMs` finds out when it is back.
-   */
-  #circuitChanged(state: string): void {
-    if (state === 'open') {
-      const wasUp = this.up;
-      this.#tripped = true;
-      if (wasUp) this.#allListsChanged();
-      this.#probeSoon(this.settings.breaker.openMs ?? 5_000);
-    } else if (state === 'closed' && this.#tripped) {
-      this.#tripped = false;
-      if (this.up) this.#allListsChanged();
-    }
-  }
-
-  #probeSoon(delayMs: number): void {
-    clearTimeout(this.#probe);
-    this.#probe = setTimeout(() => {
-      const client = this.#connections[0]?.client;
-      if (this.#state === 'closed' || !client?.connected) return;
-      // Guarded by the breaker like every request: a success closes the circuit, a failure reopens it.
-      client
-        .request(
-          client.era === 'modern' ? 'server/discover' : 'ping',
-          {},
-          { timeoutMs: this.settings.timeoutMs },
-        )
-        .catch(() => {
-          if (this.#tripped && this.breaker.state !== 'open')
-            this.#probeSoon(this.settings.breaker.openMs ?? 5_000);
-        });
-    }, delayMs);
-    this.#probe.unref?.();
   }
 
   #connectionDown(connection: UpstreamConnection, error: Error | undefined): void {
     if (error) this.#lastError = error.message;
     if (connection.index !== 0 || this.#state !== 'up') return;
-    const wasUp = this.up;
     this.#state = 'down';
     this.#listen = undefined;
-    if (wasUp) this.#allListsChanged();
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+  }
+
+  /**
+   * An open circuit takes the upstream down even where no connection broke (an HTTP server that
+   * stopped answering): its items leave the lists and its calls fail at once. A probe after
+   * `openMs` on the primary closes the circuit when the server answers again, and it is back.
+   */
+  #circuitChanged(state: CircuitState): void {
+    if (this.#state === 'closed') return;
+    const primary = this.#primary();
+    if (state === 'open') {
+      if (this.#state === 'up') {
+        this.#state = 'down';
+        for (const kind of ['tools', 'prompts', 'resources'] as const) this.events.listChanged(kind);
+      }
+      // A lost connection reconnects (through this breaker) by itself; one still open is probed.
+      if (primary) this.#probeLater(primary);
+    } else if (state === 'closed' && this.#state === 'down' && primary) {
+      this.#connectionUp(primary);
+    }
+  }
+
+  #probeLater(primary: UpstreamConnection): void {
+    clearTimeout(this.#probe);
+    this.#probe = setTimeout(() => {
+      if (this.#state !== 'down' || !primary.up) return;
+      const client = primary.client;
+      const probe = client.era === 'legacy' ? client.ping() : client.discover();
+      // Its failure opens the circuit again, which schedules the next probe.
+      probe.catch(() => primary.checkSession());
+    }, this.settings.breaker.openMs ?? 5_000);
+    this.#probe.unref?.();
   }
 
   /** Change notifications come from the primary only (every connection would repeat them). */
@@ -328,9 +319,7 @@ export class Upstream {
       );
     }
     return new Promise((resolve, reject) =>
-      this.#waiting.push((connection) =>
-        connection ? resolve(connection) : reject(this.unavailableError()),
-      ),
+      this.#waiting.push((connection) => (connection ? resolve(connection) : reject(this.#unavailable()))),
     );
   }
 
@@ -353,9 +342,8 @@ export class Upstream {
     this.#lastError = error instanceof Error ? error.message : String(error);
   }
 
-  /** Why a call to this upstream cannot go through now (-32603 naming it, with its state and circuit). */
-  unavailableError(): McpError {
-    const why = this.#tripped ? 'its circuit is open' : this.#lastError;
+  #unavailable(): McpError {
+    const why = this.breaker.state === 'closed' ? this.#lastError : 'its circuit is open';
     return new McpError(
       ErrorCode.InternalError,
       `Upstream ${this.name} is unavailable${why ? `: ${why}` : ''}`,

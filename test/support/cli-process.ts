@@ -14,8 +14,13 @@ export interface CliServer {
   stop: () => Promise<void>;
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): Promise<CliServer> {
-  return startUrlServer([CLI, 'serve', ...args], env);
+/** `erlmcp <command> …args` (`serve` by default, or `gateway`) until it prints its MCP endpoint. */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  command: 'serve' | 'gateway' = 'serve',
+): Promise<CliServer> {
+  return startUrlServer([CLI, command, ...args], env);
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ProtectedOptions {
   jwt?: Partial<JwtVerifierOptions>;
   /** An issuer to share (not stopped by `stop`); a new one otherwise. */
   issuer?: LocalIssuer;
+  /** The server to protect (a gateway's); a new one otherwise. */
+  mcp?: McpServer;
 }
 
 /**
@@ -48,12 +50,14 @@ export async function serveProtected(
   options: ProtectedOptions = {},
 ): Promise<ProtectedServer> {
   const issuer = options.issuer ?? (await LocalIssuer.start());
-  const mcp = new McpServer({
-    name: 'protected',
-    version: '1.0.0',
-    onDiagnostic: () => {},
-    ...options.server,
-  });
+  const mcp =
+    options.mcp ??
+    new McpServer({
+      name: 'protected',
+      version: '1.0.0',
+      onDiagnostic: () => {},
+      ...options.server,
+    });
   setup(mcp);
   let verify: TokenVerifier | undefined;
   const auth = bearerAuth({

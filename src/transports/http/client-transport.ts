@@ -59,6 +59,7 @@ export class StreamableHttpClientTransport implements Transport {
   /** POSTs go through these keep-alive sockets unless a `fetch` or `auth` was given (raw-http-pool.ts). */
   readonly #agent: RawHttpPool | undefined;
   #sink: MessageSink | undefined;
+  #sessionExpired = false;
   #sessionId: string | undefined;
   #legacyVersion: string | undefined;
   #closed = false;
@@ -91,6 +92,11 @@ export class StreamableHttpClientTransport implements Transport {
 
   get sessionId(): string | undefined {
     return this.#sessionId;
+  }
+
+  /** The server answered 404 for this transport's 2025 session: it is gone, a new one must be initialized. */
+  get sessionExpired(): boolean {
+    return this.#sessionExpired;
   }
 
   start(sink: MessageSink): void {
@@ -452,10 +458,11 @@ export class StreamableHttpClientTransport implements Transport {
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
-      error:
-        error instanceof ErlmcpError
-          ? { code: ErrorCode.InternalError, message, data: { code: error.code } }
-          : { code: ErrorCode.InternalError, message },
+      error: {
+        code: ErrorCode.InternalError,
+        message,
+        data: { code: error instanceof ErlmcpError ? error.code : 'ERR_CONNECTION_CLOSED' },
+      },
     });
   }
 
@@ -472,7 +479,10 @@ export class StreamableHttpClientTransport implements Transport {
       isPlainRecord(body) && isPlainRecord(body.error) && typeof body.error.code === 'number'
         ? body.error
         : undefined;
-    if (status === 404 && this.#sessionId !== undefined) this.#sessionId = undefined;
+    if (status === 404 && this.#sessionId !== undefined) {
+      this.#sessionId = undefined;
+      this.#sessionExpired = true;
+    }
     this.#sink?.onMessage({
       jsonrpc: '2.0',
       id,
