@@ -10,23 +10,13 @@ import { McpError } from '../jsonrpc/errors.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { Implementation, ServerCapabilities } from '../protocol/types.js';
 import type { RegistryKind } from '../server/registry.js';
+import type { UpstreamStatus } from '../server/status-board.js';
 import type { DownstreamCall } from './downstream-call.js';
 import { UpstreamConnection } from './upstream-connection.js';
 
-/** What the observer page and metrics show of one upstream. */
-export interface UpstreamHealth {
-  name: string;
-  state: 'starting' | 'up' | 'down' | 'closed';
-  circuit: CircuitState;
-  era: string | undefined;
-  protocolVersion: string | undefined;
+/** One upstream's health: the status board's row (observer, metrics) with the whole serverInfo. */
+export interface UpstreamHealth extends Omit<UpstreamStatus, 'server'> {
   serverInfo: Implementation | undefined;
-  connections: number;
-  busy: number;
-  waiting: number;
-  calls: number;
-  failures: number;
-  lastError: string | undefined;
 }
 
 export interface UpstreamSettings {
