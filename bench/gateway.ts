@@ -2,10 +2,11 @@
  * What the gateway costs: (1) HTTP `tools/call` (2026 stateless, `echo`) straight to an erlmcp
  * upstream (the everything example) against the same call through an erlmcp gateway in front of it,
  * with auditing off and with the default audit (a JSON line per call on stderr, here /dev/null);
- * wrk -t1 -c32. The upstream and both gateways stay up for the whole run and take turns in ABCCBA
- * order; the upstream is pinned to one core, wrk and the gateway to the other (target: through /
- * direct >= 0.60). (2) A repeated 2026 `tools/list` through a gateway whose upstream sets
- * `cache: { ttlMs }`: how many reach the upstream (target: the first only), and without ttlMs (every one).
+ * wrk -t1 -c32; and, as the floor of any relay, a bare Node HTTP relay with no MCP at all. The
+ * upstream, both gateways and the relay stay up for the whole run and take turns in ABCDDCBA order;
+ * the upstream is pinned to one core, wrk and the relays to the other (target: through / direct >=
+ * 0.60). (2) A repeated 2026 `tools/list` through a gateway whose upstream sets
+ * `cache: { ttlMs }`: how many reach the upstream (target: the gateway's own first read only), and without ttlMs (every one).
  * Usage: node dist/bench/gateway.js [--seconds 3] [--rounds 5] [--lists 200] [--quick] [--json file]
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -49,6 +50,7 @@ const TTL_MS = 60_000;
 const DIRECT = 'direct to the upstream';
 const OFF = 'gateway, audit off';
 const ON = 'gateway, audit on';
+const FLOOR = 'bare Node relay (floor)';
 
 const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -103,10 +105,11 @@ async function checkEcho(url: string, name: string): Promise<void> {
 }
 
 console.log(
-  `gateway overhead, HTTP tools/call 2026: wrk -t1 -c${connections} (upstream on CPU ${UPSTREAM_CPU}; wrk and the gateway on CPU ${GATEWAY_CPU}), ${seconds}s per run, ${rounds} round(s) of six runs (direct, off, on, on, off, direct), Node ${process.version}, load average ${load()}`,
+  `gateway overhead, HTTP tools/call 2026: wrk -t1 -c${connections} (upstream on CPU ${UPSTREAM_CPU}; wrk and the gateway on CPU ${GATEWAY_CPU}), ${seconds}s per run, ${rounds} round(s) of eight runs (direct, floor, off, on, on, off, floor, direct), Node ${process.version}, load average ${load()}`,
 );
 const ratiosOff: number[] = [];
 const ratiosOn: number[] = [];
+const ratiosFloor: number[] = [];
 const servers: ServerProcess[] = [];
 const targets: Target[] = [];
 try {
@@ -126,15 +129,25 @@ try {
     servers.push(gateway);
     targets.push({ name, server: gateway, runs: [], upstreamCpu: [] });
   }
+  // The floor: a relay with no MCP at all, on the gateway's core (bench/peers/bare-http-relay.ts).
+  const floorServer = await startServer(
+    join(here, 'peers/bare-http-relay.js'),
+    ['--upstream', upstream.url],
+    {
+      cpu: GATEWAY_CPU,
+    },
+  );
+  servers.push(floorServer);
+  targets.push({ name: FLOOR, server: floorServer, runs: [], upstreamCpu: [] });
   for (const target of targets) {
     await checkEcho(target.server.url, target.name);
     await measure(target, upstream, quick ? 1 : seconds); // warm-up, discarded
     target.upstreamCpu.length = 0;
   }
-  const [direct, off, on] = targets as [Target, Target, Target];
+  const [direct, off, on, floor] = targets as [Target, Target, Target, Target];
   for (let round = 1; round <= rounds; round++) {
     const sums = new Map<Target, number>(targets.map((t) => [t, 0]));
-    for (const target of [direct, off, on, on, off, direct]) {
+    for (const target of [direct, floor, off, on, on, off, floor, direct]) {
       const result = await measure(target, upstream);
       target.runs.push(result);
       sums.set(target, sums.get(target)! + result.requestsPerSecond);
@@ -144,8 +157,9 @@ try {
     }
     ratiosOff.push(sums.get(off)! / sums.get(direct)!);
     ratiosOn.push(sums.get(on)! / sums.get(direct)!);
+    ratiosFloor.push(sums.get(floor)! / sums.get(direct)!);
     console.log(
-      `round ${round}: through / direct: audit off ${ratiosOff.at(-1)!.toFixed(3)}, audit on ${ratiosOn.at(-1)!.toFixed(3)} (load average ${load()})`,
+      `round ${round}: through / direct: audit off ${ratiosOff.at(-1)!.toFixed(3)}, audit on ${ratiosOn.at(-1)!.toFixed(3)}; bare relay (floor) ${ratiosFloor.at(-1)!.toFixed(3)} (load average ${load()})`,
     );
   }
 } finally {
@@ -163,8 +177,9 @@ for (const target of targets) {
 }
 const ratioOff = median(ratiosOff);
 const ratioOn = median(ratiosOn);
+const ratioFloor = median(ratiosFloor);
 console.log(
-  `through / direct: audit off ${ratioOff.toFixed(3)}, audit on ${ratioOn.toFixed(3)} (medians of rounds); target >= 0.60`,
+  `through / direct: audit off ${ratioOff.toFixed(3)}, audit on ${ratioOn.toFixed(3)} (medians of rounds); target >= 0.60; a bare Node relay with no MCP at all (the floor of any relay on these cores): ${ratioFloor.toFixed(3)}`,
 );
 
 // (2) tools/list within ttlMs. In this process: the upstream's own request events say what reached it.
@@ -240,6 +255,7 @@ writeResult(values.json, {
   notes: [
     `With the default audit (a JSON line per call on stderr): ${ratioOn.toFixed(2)}× (per round: ${ratiosOn.map((r) => `${r.toFixed(2)}×`).join(', ')}).`,
     `${lists} repeated tools/list through the gateway: ${cached} reached the upstream when it sets ttlMs ${TTL_MS} (target 1: the gateway's own first read when it starts), ${uncached} when it does not.`,
+    `A bare Node relay (no JSON, no MCP: bench/peers/bare-http-relay.ts) on the gateway's core: ${ratioFloor.toFixed(2)}× (per round: ${ratiosFloor.map((r) => `${r.toFixed(2)}×`).join(', ')}).`,
     'Upstream pinned to CPU 1; wrk and the gateway share CPU 0.',
   ],
 });
