@@ -79,7 +79,7 @@ export class UpstreamConnection {
   /** Connects (the first attempt's failure is the caller's); later losses reconnect on their own. */
   async start(): Promise<void> {
     const { restart } = this.settings;
-    this.#supervisor = keepConnected(this.client, () => (this.#transport = this.settings.transport()), {
+    const supervisor = keepConnected(this.client, () => (this.#transport = this.settings.transport()), {
       initialDelayMs: 100,
       maxDelayMs: restart.maxDelayMs,
       maxRestarts: restart.maxRestarts,
@@ -90,7 +90,14 @@ export class UpstreamConnection {
           `upstream ${this.settings.name}: gave up reconnecting after ${restart.maxRestarts} restarts in ${restart.periodMs} ms (${error?.message ?? 'closed'})`,
         ),
     });
-    await this.#supervisor.ready;
+    try {
+      await supervisor.ready;
+    } catch (error) {
+      // A first attempt that failed leaves no supervisor behind: the caller's retry makes a new one.
+      await supervisor.stop();
+      throw error;
+    }
+    this.#supervisor = supervisor;
     this.#connected();
   }
 
