@@ -27,9 +27,8 @@ export async function forward(
   upstreamTasks = false,
 ): Promise<Result> {
   const cancel = new AbortController();
-  const onAbort = () => cancel.abort(exchange.signal.reason);
-  if (exchange.signal.aborted) onAbort();
-  else exchange.signal.addEventListener('abort', onAbort, { once: true });
+  // Not `exchange.signal`: creating it and listening on it cost more than the rest of this function.
+  const stopFollowing = exchange.onAbort((reason) => cancel.abort(reason));
   const ctx = input ? new HandlerContext(exchange, input) : undefined;
   const downstream = ctx ? stopOnInputRequired(downstreamOf(ctx), cancel) : undefined;
   const options: CallOptions = { signal: cancel.signal };
@@ -46,7 +45,7 @@ export async function forward(
   } catch (error) {
     throw toDownstreamError(upstream, method, exchange, error);
   } finally {
-    exchange.signal.removeEventListener('abort', onAbort);
+    stopFollowing();
   }
 }
 

@@ -57,6 +57,8 @@ export interface Exchange {
   readonly signal: AbortSignal;
   /** Same as `signal.aborted` without creating the signal. */
   readonly aborted: boolean;
+  /** Calls `listener` once on abort, without creating the signal; returns the removal. */
+  onAbort(listener: (reason: unknown) => void): () => void;
   readonly link: PeerLink;
   /** Progress arrived: the request's idle timeout restarts (up to its hard maximum). */
   touch(): void;

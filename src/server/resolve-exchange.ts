@@ -28,6 +28,7 @@ export interface Incoming {
 export interface AbortSource {
   readonly signal: AbortSignal;
   readonly aborted: boolean;
+  onAbort(listener: (reason: unknown) => void): () => void;
 }
 
 /** Told of progress (which moves the request's idle deadline). */
@@ -69,11 +70,21 @@ class RequestExchange implements Exchange {
     return this.abort.aborted;
   }
 
+  onAbort(listener: (reason: unknown) => void): () => void {
+    return this.abort.onAbort(listener);
+  }
+
   withSignal(signal: AbortSignal): Exchange {
     const source: AbortSource = {
       signal,
       get aborted() {
         return signal.aborted;
+      },
+      onAbort(listener) {
+        const relay = () => listener(signal.reason);
+        if (signal.aborted) relay();
+        else signal.addEventListener('abort', relay, { once: true });
+        return () => signal.removeEventListener('abort', relay);
       },
     };
     return new RequestExchange(
