@@ -20,12 +20,15 @@ describe.skipIf(!hasWrk)('bench/gateway.ts', () => {
         { encoding: 'utf8', timeout: 90_000 },
       );
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/through \/ direct: audit off [\d.]+, audit on [\d.]+/);
+      expect(run.stdout).toMatch(
+        /through \/ direct: audit off [\d.]+, audit on [\d.]+ .*a bare Node relay .*: [\d.]+/,
+      );
       const result = JSON.parse(readFileSync(out, 'utf8'));
       expect(result.targets.map((target: { name: string }) => target.name)).toEqual([
         'erlmcp, direct to the upstream',
         'erlmcp, gateway, audit off',
         'erlmcp, gateway, audit on',
+        'erlmcp, bare Node relay (floor)',
       ]);
       for (const target of result.targets) expect(target.median).toBeGreaterThan(0);
       expect(result.ratio.value).toBeGreaterThan(0);
