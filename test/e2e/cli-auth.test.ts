@@ -1,21 +1,12 @@
 /** `erlmcp serve --auth-*`: the CLI's OAuth resource server (the verification itself is tested in src/auth). */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliServer, MODERN_HEADERS, modernToolCall, startCli } from '../support/cli-process.js';
+import { freePort } from '../support/free-port.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../dist/examples/everything.js', import.meta.url));
-
-/** A port free right now (the resource URL, and so the audience, must be known before listening). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let running: CliServer | undefined;
 afterEach(async () => {

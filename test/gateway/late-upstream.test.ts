@@ -2,20 +2,12 @@
  * An upstream that is not there when the gateway starts: the gateway starts anyway, says so once,
  * keeps trying in the background without piling up supervisors, and lists its tools once it is up.
  */
-import { createServer as createNetServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../examples/everything.js';
 import { type HttpServerHandle, serveHttp } from '../../src/exports/http.js';
 import { Gateway } from '../../src/gateway/gateway.js';
+import { freePort } from '../support/free-port.js';
 import { waitUntil } from '../support/wait.js';
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let gateway: Gateway | undefined;
 let upstream: HttpServerHandle | undefined;
