@@ -1,5 +1,5 @@
 import { MetaKey } from '../../protocol/meta-keys.js';
-import { encodeHeaderValue } from '../../transports/http/client-transport.js';
+import { encodeHeaderValue } from '../../transports/http/client-headers.js';
 import { mcpNameSource } from '../../transports/http/mcp-name.js';
 import type { Era } from './rules.js';
 import type { Exchange, Reply, Wire } from './wire.js';

@@ -5,14 +5,15 @@ import { encodeMessage } from '../../jsonrpc/encode.js';
 import { ErlmcpError } from '../../jsonrpc/errors.js';
 import { isPlainRecord, type JsonRpcMessage } from '../../jsonrpc/message.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { MetaKey } from '../../protocol/meta-keys.js';
 import type { RequestId } from '../../protocol/types.js';
-import { isModernVersion } from '../../protocol/versions.js';
 import { SseParser } from '../framing/sse-parser.js';
-import { discardBody, type HttpAnswer, type HttpRequestInit } from './http-answer.js';
-import { mcpNameSource } from './mcp-name.js';
+import { mirrorModernHeaders, screenTools } from './client-headers.js';
+import { discardBody, type HttpAnswer, type HttpRequestInit, parseJsonText } from './http-answer.js';
+import { HttpSse2024Channel } from './http-sse-2024-client.js';
 import { RawHttpPool } from './raw-http-pool.js';
-import { argumentAt, collectParamHeaders, type ParamHeader } from './x-mcp-header.js';
+import type { ParamHeader } from './x-mcp-header.js';
+
+export { encodeHeaderValue } from './client-headers.js';
 
 export interface StreamableHttpClientOptions {
   /** Extra headers on every request (e.g. Authorization). */
@@ -36,16 +37,8 @@ export interface StreamableHttpClientOptions {
   toolHeaders?: Map<string, ParamHeader[]>;
 }
 
-const SAFE_HEADER = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
-
 /** Named limit: how long requests after `initialized` wait for the session's GET stream to open. */
 export const GET_STREAM_OPEN_WAIT_MS = 2_000;
-
-/** A header value, Base64-sentinel encoded when it cannot travel as plain ASCII (2026 rule). */
-export function encodeHeaderValue(value: string): string {
-  if (SAFE_HEADER.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='))) return value;
-  return `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
 
 /**
  * Client side of Streamable HTTP for both eras: every message is a POST; answers come as JSON or an
@@ -66,7 +59,8 @@ export class StreamableHttpClientTransport implements Transport {
   readonly #inFlight = new Map<RequestId, AbortController>();
   readonly #background = new AbortController();
   /** Set once the server turned out to speak only the 2024-11-05 HTTP+SSE transport. */
-  #httpSsePostUrl: URL | undefined;
+  /** Set once the server turned out to speak the 2024-11-05 HTTP+SSE transport. */
+  #httpSse: HttpSse2024Channel | undefined;
   /** 2026: the `x-mcp-header` arguments of each listed tool, mirrored on tools/call. */
   readonly #toolHeaders: Map<string, ParamHeader[]>;
   /**
@@ -137,8 +131,8 @@ export class StreamableHttpClientTransport implements Transport {
   }
 
   async #post(message: JsonRpcMessage): Promise<void> {
-    if (this.#httpSsePostUrl) {
-      await this.#postHttpSse2024(message);
+    if (this.#httpSse) {
+      await this.#httpSse.post(message);
       return;
     }
     if (
@@ -175,21 +169,19 @@ export class StreamableHttpClientTransport implements Transport {
         return;
       }
       const text = await response.text();
-      const body = parseJson(text);
+      const body = parseJsonText(text);
       if (response.ok && body !== undefined) {
         this.#deliver(body);
         return;
       }
       // An `initialize` refused without a 2026 error: maybe the old HTTP+SSE transport lives here.
       const isInitialize = 'method' in message && message.method === 'initialize';
-      if (
-        isInitialize &&
-        [400, 404, 405].includes(response.status) &&
-        !isModernError(body) &&
-        (await this.#openHttpSse2024())
-      ) {
-        await this.#postHttpSse2024(message);
-        return;
+      if (isInitialize && [400, 404, 405].includes(response.status) && !isModernError(body)) {
+        const channel = await this.#openHttpSse2024();
+        if (channel) {
+          await channel.post(message);
+          return;
+        }
       }
       if (id !== undefined) this.#deliverError(id, response.status, body);
     } catch (error) {
@@ -208,7 +200,7 @@ export class StreamableHttpClientTransport implements Transport {
       if (event.id !== undefined) lastEventId = event.id;
       if (event.retry !== undefined) retryMs = event.retry;
       if (!event.data) return;
-      const value = parseJson(event.data);
+      const value = parseJsonText(event.data);
       if (value === undefined) return;
       if (isPlainRecord(value) && requestId !== undefined && value.id === requestId && !('method' in value))
         answered = true;
@@ -249,67 +241,23 @@ export class StreamableHttpClientTransport implements Transport {
    * 2024-11-05 HTTP+SSE: GET the URL as an SSE stream whose first `endpoint` event names where to POST;
    * every answer then arrives on that stream. Resolves false when the URL is not such an endpoint.
    */
-  async #openHttpSse2024(): Promise<boolean> {
-    let response: Response;
-    try {
-      response = await this.#send(this.#url, {
-        method: 'GET',
-        headers: { accept: 'text/event-stream', ...this.options.headers },
-        signal: this.#background.signal,
-      });
-    } catch {
-      return false;
-    }
-    if (
-      !response.ok ||
-      !(response.headers.get('content-type') ?? '').includes('text/event-stream') ||
-      !response.body
-    ) {
-      await response.body?.cancel();
-      return false;
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    return new Promise<boolean>((resolve) => {
-      let settled = false;
-      const parser = new SseParser((event) => {
-        if (event.event === 'endpoint' && !settled) {
-          settled = true;
-          this.#httpSsePostUrl = new URL(event.data, this.#url);
-          resolve(true);
-        } else if ((event.event === undefined || event.event === 'message') && event.data) {
-          const value = parseJson(event.data);
-          if (value !== undefined) this.#deliver(value);
-        }
-      });
-      void (async () => {
-        try {
-          for (;;) {
-            const chunk = await reader.read();
-            if (chunk.done) break;
-            parser.push(chunk.value);
-          }
-        } catch {
-          // The stream ended: the connection is gone.
-        }
-        if (!settled) resolve(false);
-        else if (!this.#closed) void this.close();
-      })();
+  /** Falls back to the 2024-11-05 HTTP+SSE transport when this URL serves its SSE endpoint. */
+  async #openHttpSse2024(): Promise<HttpSse2024Channel | undefined> {
+    const channel = new HttpSse2024Channel({
+      url: this.#url,
+      signal: this.#background.signal,
+      headers: this.options.headers,
+      send: (url, init) => this.#send(url, init),
+      deliver: (value) => this.#deliver(value),
+      deliverError: (id, status) => this.#deliverError(id, status, undefined),
+      failRequest: (id, error) => this.#failRequest(id, error),
+      ended: () => {
+        if (!this.#closed) void this.close();
+      },
     });
-  }
-
-  async #postHttpSse2024(message: JsonRpcMessage): Promise<void> {
-    const id = 'id' in message && 'method' in message ? message.id : undefined;
-    try {
-      const response = await this.#send(this.#httpSsePostUrl!, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: encodeMessage(message),
-      });
-      await response.body?.cancel();
-      if (!response.ok && id !== undefined) this.#deliverError(id, response.status, undefined);
-    } catch (error) {
-      if (id !== undefined) this.#failRequest(id, error);
-    }
+    if (!(await channel.connect())) return undefined;
+    this.#httpSse = channel;
+    return channel;
   }
 
   /** The 2025 GET stream: server messages outside requests, or the resumption of a broken stream. */
@@ -340,7 +288,7 @@ export class StreamableHttpClientTransport implements Transport {
       if (requestId === undefined) await response.body?.cancel();
       else {
         // The server's own reason (say, events it no longer keeps) tells the caller more than a status.
-        const body = parseJson(await response.text().catch(() => ''));
+        const body = parseJsonText(await response.text().catch(() => ''));
         this.#deliverError(requestId, response.status, body);
       }
       return undefined;
@@ -377,36 +325,19 @@ export class StreamableHttpClientTransport implements Transport {
       ...this.options.headers,
     };
     if (this.#sessionId !== undefined) headers['mcp-session-id'] = this.#sessionId;
-    const params =
-      message && 'params' in message && isPlainRecord(message.params) ? message.params : undefined;
-    const meta = params && isPlainRecord(params._meta) ? params._meta : undefined;
-    const modern = meta?.[MetaKey.protocolVersion];
-    if (typeof modern === 'string' && isModernVersion(modern) && message && 'method' in message) {
-      headers['mcp-protocol-version'] = modern;
-      headers['mcp-method'] = message.method;
-      const field = mcpNameSource(message.method);
-      const name = field ? params?.[field] : undefined;
-      if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
-      if (message.method === 'tools/call' && typeof name === 'string') {
-        for (const param of this.#toolHeaders.get(name) ?? []) {
-          const value = argumentAt(params?.arguments, param.path);
-          if (value === undefined || value === null) continue;
-          headers[`mcp-param-${param.name}`] = encodeHeaderValue(
-            typeof value === 'string' ? value : String(value),
-          );
-        }
-      }
-    } else if (this.#legacyVersion !== undefined) {
+    if (!mirrorModernHeaders(message, this.#toolHeaders, headers) && this.#legacyVersion !== undefined)
       headers['mcp-protocol-version'] = this.#legacyVersion;
-    }
-    if (meta !== undefined) copyTraceContext(meta, headers);
     return headers;
   }
 
   #deliver(value: unknown): void {
     for (const message of Array.isArray(value) ? value : [value]) {
       if (isPlainRecord(message) && isPlainRecord(message.result) && Array.isArray(message.result.tools)) {
-        message.result.tools = this.#screenTools(message.result.tools);
+        message.result.tools = screenTools(
+          message.result.tools,
+          this.#toolHeaders,
+          this.options.onDiagnostic ?? process.emitWarning,
+        );
       }
       // Learn the negotiated 2025 revision from the initialize result, for the version header.
       if (
@@ -419,27 +350,6 @@ export class StreamableHttpClientTransport implements Transport {
       }
       this.#sink?.onMessage(message);
     }
-  }
-
-  /**
-   * Tools whose `x-mcp-header` annotations are invalid are left out of tools/list (the spec's MUST for
-   * HTTP clients); the others' annotated arguments are remembered for header mirroring.
-   */
-  #screenTools(tools: unknown[]): unknown[] {
-    return tools.filter((tool) => {
-      if (!isPlainRecord(tool) || typeof tool.name !== 'string' || !isPlainRecord(tool.inputSchema))
-        return true;
-      const { headers, problems } = collectParamHeaders(tool.inputSchema);
-      if (problems.length > 0) {
-        this.#toolHeaders.delete(tool.name);
-        (this.options.onDiagnostic ?? process.emitWarning)(
-          `MCP tool "${tool.name}" left out: ${problems.join('; ')}`,
-        );
-        return false;
-      }
-      this.#toolHeaders.set(tool.name, headers);
-      return true;
-    });
   }
 
   /** The request never got an HTTP answer (network failure): its caller gets an error, not a hang. */
@@ -491,26 +401,8 @@ export class StreamableHttpClientTransport implements Transport {
   }
 }
 
-const TRACE_KEYS = [MetaKey.traceparent, MetaKey.tracestate, MetaKey.baggage] as const;
-
-/** W3C trace context in `_meta` travels as HTTP headers too, for HTTP-level tracing on the way. */
-function copyTraceContext(meta: Record<string, unknown>, headers: Record<string, string>): void {
-  for (const key of TRACE_KEYS) {
-    const value = meta[key];
-    if (typeof value === 'string' && SAFE_HEADER.test(value)) headers[key] = value;
-  }
-}
-
 /** A 2026 server answers a refused request with one of these: then it is not a legacy server. */
 function isModernError(body: unknown): boolean {
   const code = isPlainRecord(body) && isPlainRecord(body.error) ? body.error.code : undefined;
   return code === -32020 || code === -32021 || code === -32022 || code === -32601;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -19,3 +19,12 @@ export async function discardBody(answer: HttpAnswer): Promise<void> {
   if ('discard' in answer && typeof answer.discard === 'function') answer.discard();
   else await answer.body?.cancel();
 }
+
+/** A body read as JSON; undefined when it is empty or not JSON (the caller reports what it expected). */
+export function parseJsonText(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
