@@ -1,10 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  draining,
-  LimitError,
-  sharedStateUnavailable,
-  tooManyStreams,
-} from '../../admission/limit-errors.js';
+import { LimitError, sharedStateUnavailable } from '../../admission/limit-errors.js';
 import type { AuthInfo } from '../../core/auth-info.js';
 import { LazyAbort } from '../../jsonrpc/lazy-abort.js';
 import {
@@ -28,9 +23,9 @@ import { HttpSession } from './http-session.js';
 import { HTTP_DEFAULTS, type HttpTransportOptions } from './options.js';
 import { acceptsEventStream, header, requestAuth, requestPrincipal } from './request-headers.js';
 import { runBatch } from './session-batch.js';
+import { openGetStream } from './session-get-stream.js';
 import { type SessionLinkSettings, SessionRequestLink } from './session-request-link.js';
-import { resumeStream } from './session-resume.js';
-import { SseStream, type SseStreamOptions } from './sse-stream.js';
+import type { SseStreamOptions } from './sse-stream.js';
 
 export interface SessionEndpoint {
   /**
@@ -380,37 +375,7 @@ export function createSessionEndpoint(
       return;
     }
     const session = await sessionOf(req, res);
-    if (!session) return;
-    if (core.supervisor.draining) {
-      sendRefusal(res, draining(core.supervisor.limits.retryAfterMs));
-      return;
-    }
-    if (session.openStreams() >= core.supervisor.limits.maxStreamsPerSession) {
-      sendRefusal(res, tooManyStreams(core.supervisor.limits.maxStreamsPerSession));
-      return;
-    }
-    session.touch();
-    const lastEventId = header(req, 'last-event-id');
-    if (lastEventId !== undefined) {
-      await resumeStream(resumeContext, session, res, lastEventId);
-      return;
-    }
-    if (session.standalone?.attached) {
-      sendError(
-        res,
-        409,
-        ErrorCode.InvalidRequest,
-        'Conflict: a GET stream is already open for this session',
-      );
-      return;
-    }
-    const stream = new SseStream(session.nextStreamId(true), {
-      ...streamLimits,
-      resumable: session.resumableIn(store),
-    });
-    session.standalone = stream;
-    stream.open(res);
-    cluster?.streamOpened(session, stream.id);
+    if (session) await openGetStream(resumeContext, session, req, res);
   }
 
   async function handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
