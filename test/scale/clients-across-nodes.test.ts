@@ -8,20 +8,14 @@ import {
   Client as V2Client,
   StreamableHTTPClientTransport as V2HttpTransport,
 } from '@modelcontextprotocol/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { StreamableHttpClientTransport } from '../../src/transports/http/client-transport.js';
 import { everythingClientOptions } from '../support/everything-client.js';
-import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+import { useScaleCluster } from '../support/scale-cluster-hooks.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
-let cluster: ScaleCluster;
-beforeAll(async () => {
-  cluster = await startScaleCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useScaleCluster();
 
 const sampled = {
   role: 'assistant' as const,
@@ -32,7 +26,10 @@ const sampled = {
 const accepted = { action: 'accept' as const, content: { username: 'ada', email: 'a@b.c', ok: true } };
 
 /** Backends that served the requests from `since` on (log index), in order. */
-const backendsSince = (since: number) => cluster.proxy.log.slice(since).map((entry) => entry.backend);
+const backendsSince = (since: number) =>
+  cluster()
+    .proxy.log.slice(since)
+    .map((entry) => entry.backend);
 
 for (const mode of ['legacy', 'auto'] as const) {
   describe(`SDK v2 client through three nodes (versionNegotiation: ${mode})`, () => {
@@ -46,8 +43,8 @@ for (const mode of ['legacy', 'auto'] as const) {
       );
       client.setRequestHandler('sampling/createMessage', async () => sampled);
       client.setRequestHandler('elicitation/create', async () => accepted);
-      const since = cluster.proxy.log.length;
-      await client.connect(new V2HttpTransport(new URL(cluster.url)));
+      const since = cluster().proxy.log.length;
+      await client.connect(new V2HttpTransport(new URL(cluster().url)));
       try {
         expect(client.getNegotiatedProtocolVersion()).toBe(mode === 'legacy' ? '2025-11-25' : '2026-07-28');
         for (let i = 0; i < 3; i++)
@@ -81,8 +78,8 @@ for (const era of ['legacy', 'modern'] as const) {
   describe(`erlmcp client through three nodes (${era})`, () => {
     it('calls tools and answers what the server asks, whichever node asks', async () => {
       const client = new Client({ name: `erlmcp-scale-${era}`, version: '1' }, everythingClientOptions(era));
-      const since = cluster.proxy.log.length;
-      await client.connect(new StreamableHttpClientTransport(cluster.url));
+      const since = cluster().proxy.log.length;
+      await client.connect(new StreamableHttpClientTransport(cluster().url));
       try {
         for (let i = 0; i < 3; i++)
           expect(contentText(await client.callTool('echo', { message: `${i}` }))).toBe(`Echo: ${i}`);
@@ -102,8 +99,8 @@ describe('a 2026 listen on one node, the change raised on another', () => {
   it('gets tools/list_changed', async () => {
     const listener = new Client({ name: 'listener', version: '1' }, { versionNegotiation: 'modern' });
     const toggler = new Client({ name: 'toggler', version: '1' }, { versionNegotiation: 'modern' });
-    await listener.connect(new StreamableHttpClientTransport(cluster.nodes[0]!.url));
-    await toggler.connect(new StreamableHttpClientTransport(cluster.nodes[1]!.url));
+    await listener.connect(new StreamableHttpClientTransport(cluster().nodes[0]!.url));
+    await toggler.connect(new StreamableHttpClientTransport(cluster().nodes[1]!.url));
     try {
       let changed = 0;
       const subscription = listener.listen({ toolsListChanged: true }, () => changed++);

@@ -3,28 +3,22 @@
  * the other nodes, every stream resumes there with `Last-Event-ID` and gets each event it missed
  * exactly once (from Redis), and calls running on the dead node fail at once instead of hanging.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEGACY_HEADERS, openLegacySession, postLegacy } from '../support/legacy-http.js';
-import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+import { useScaleCluster } from '../support/scale-cluster-hooks.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitUntil } from '../support/wait.js';
 
 const SESSIONS = 100;
 
-let cluster: ScaleCluster;
-beforeAll(async () => {
-  cluster = await startScaleCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useScaleCluster();
 
 const changed = (reader: SseReader) =>
   reader.messages().filter((message) => message.method === 'notifications/tools/list_changed').length;
 
 describe('a node dies (kill -9)', () => {
   it('its sessions go on elsewhere, their GET streams resume with every missed event once', async () => {
-    const [doomed, ...survivors] = cluster.nodes.map((node) => node.url);
+    const [doomed, ...survivors] = cluster().nodes.map((node) => node.url);
     const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => openLegacySession(doomed!)));
     const streams = sessions.map((id) => new SseReader(doomed!, { ...LEGACY_HEADERS, 'mcp-session-id': id }));
     expect(new Set(await Promise.all(streams.map((stream) => stream.status)))).toEqual(new Set([200]));
@@ -51,9 +45,9 @@ describe('a node dies (kill -9)', () => {
     };
     for (let i = 0; i < SESSIONS; i += 33) {
       const deadline = Date.now() + 5000;
-      while ((await cluster.redis.command('XLEN', streamKey(i))) !== '2' && Date.now() < deadline)
+      while ((await cluster().redis.command('XLEN', streamKey(i))) !== '2' && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await cluster.redis.command('XLEN', streamKey(i))).toBe('2');
+      expect(await cluster().redis.command('XLEN', streamKey(i))).toBe('2');
     }
 
     // Calls in flight on the node when it dies.
@@ -71,8 +65,8 @@ describe('a node dies (kill -9)', () => {
         .then((outcome) => ({ outcome, ms: Date.now() - started }));
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    cluster.nodes[0]!.child.kill('SIGKILL');
-    await cluster.nodes[0]!.exited;
+    cluster().nodes[0]!.child.kill('SIGKILL');
+    await cluster().nodes[0]!.exited;
     for (const call of await Promise.all(inFlight)) {
       expect(call.outcome).toBe('failed');
       expect(call.ms).toBeLessThan(5000);

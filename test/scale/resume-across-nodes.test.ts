@@ -4,45 +4,17 @@
  * and the result the request produces later still reach the client, each once and in order
  * (conformance: server-sse-polling, whose test_reconnection result comes 100 ms after the close).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+import { describe, expect, it } from 'vitest';
+import { LEGACY_HEADERS, openLegacySession } from '../support/legacy-http.js';
+import { useScaleCluster } from '../support/scale-cluster-hooks.js';
 import { openSse, type SseMessage } from '../support/sse-reader.js';
 
-let cluster: ScaleCluster;
-beforeAll(async () => {
-  cluster = await startScaleCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useScaleCluster();
 
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
 const STEPS = 40; // long_task reports progress every 20 ms: the request runs ~800 ms after the cut
 
 async function openSession(): Promise<Record<string, string>> {
-  const init = await fetch(cluster.url, {
-    method: 'POST',
-    headers: HEADERS,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-    }),
-  });
-  const session = { ...HEADERS, 'mcp-session-id': init.headers.get('mcp-session-id')! };
-  await init.text();
-  const initialized = await fetch(cluster.url, {
-    method: 'POST',
-    headers: session,
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-  });
-  expect(initialized.status).toBe(202);
-  return session;
+  return { ...LEGACY_HEADERS, 'mcp-session-id': await openLegacySession(cluster().url) };
 }
 
 /**
@@ -52,7 +24,7 @@ async function openSession(): Promise<Record<string, string>> {
 async function startAndCut(
   session: Record<string, string>,
 ): Promise<{ lastEventId: string; writer: number }> {
-  const post = await openSse(cluster.url, {
+  const post = await openSse(cluster().url, {
     method: 'POST',
     headers: session,
     body: JSON.stringify({
@@ -65,11 +37,11 @@ async function startAndCut(
   let event = await post.next();
   while (event && !event.data.includes('notifications/progress')) event = await post.next();
   await post.close();
-  return { lastEventId: event!.id!, writer: cluster.proxy.log.at(-1)!.backend };
+  return { lastEventId: event!.id!, writer: cluster().proxy.log.at(-1)!.backend };
 }
 
 async function resume(session: Record<string, string>, lastEventId: string): Promise<SseMessage[]> {
-  const get = await openSse(cluster.url, {
+  const get = await openSse(cluster().url, {
     headers: { ...session, accept: 'text/event-stream', 'last-event-id': lastEventId },
   });
   expect(get.status).toBe(200);
@@ -87,7 +59,7 @@ describe('resuming a request stream on another node', () => {
     const session = await openSession();
     const { lastEventId, writer } = await startAndCut(session);
     const events = await resume(session, lastEventId);
-    const get = cluster.proxy.log.at(-1)!;
+    const get = cluster().proxy.log.at(-1)!;
     expect(get.method).toBe('GET');
     expect(get.backend).not.toBe(writer);
 
@@ -110,16 +82,16 @@ describe('resuming a request stream on another node', () => {
     const key = `erlmcp:{${session['mcp-session-id']}}:e:${lastEventId.slice(0, dot)}`;
     const seq = `0-${lastEventId.slice(dot + 1)}`;
     for (let tries = 0; tries < 100; tries++) {
-      if ((await cluster.redis.command('XRANGE', key, seq, seq)).includes(seq)) break;
+      if ((await cluster().redis.command('XRANGE', key, seq, seq)).includes(seq)) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await cluster.nodes[writer]!.stop();
+    await cluster().nodes[writer]!.stop();
     try {
       // Ends (no answer from the dead node within FOLLOW_ANSWER_MS) instead of hanging.
       const events = await resume(session, lastEventId);
       expect(events.some((event) => event.data.includes('Finished'))).toBe(false);
     } finally {
-      await cluster.restartNode(writer);
+      await cluster().restartNode(writer);
     }
   });
 });

@@ -11,17 +11,11 @@ import {
   ElicitRequestSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+import { describe, expect, it } from 'vitest';
+import { useScaleCluster } from '../support/scale-cluster-hooks.js';
 import { contentText, waitUntil } from '../support/wait.js';
 
-let cluster: ScaleCluster;
-beforeAll(async () => {
-  cluster = await startScaleCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useScaleCluster();
 
 async function sdkClient(): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client(
@@ -37,7 +31,7 @@ async function sdkClient(): Promise<{ client: Client; transport: StreamableHTTPC
     content: { type: 'text', text: 'sampled' },
     model: 'test-model',
   }));
-  const transport = new StreamableHTTPClientTransport(new URL(cluster.url));
+  const transport = new StreamableHTTPClientTransport(new URL(cluster().url));
   await client.connect(transport);
   return { client, transport };
 }
@@ -49,7 +43,7 @@ const RAW_HEADERS = {
 };
 
 function rawPost(headers: Record<string, string>, body: object): Promise<Response> {
-  return fetch(cluster.url, { method: 'POST', headers, body: JSON.stringify(body) });
+  return fetch(cluster().url, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 /** A session opened with plain HTTP, then used once on each node (each holds a copy): its headers. */
@@ -69,7 +63,9 @@ async function rawSessionOnEveryNode(): Promise<Record<string, string>> {
 
 /** The backends that served a session's requests, in order. */
 function backendsOf(sessionId: string): number[] {
-  return cluster.proxy.log.filter((entry) => entry.sessionId === sessionId).map((entry) => entry.backend);
+  return cluster()
+    .proxy.log.filter((entry) => entry.sessionId === sessionId)
+    .map((entry) => entry.backend);
 }
 
 describe('2025 sessions across three nodes on Redis', () => {
@@ -101,7 +97,7 @@ describe('2025 sessions across three nodes on Redis', () => {
         const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } });
         expect(contentText(sampled)).toContain('sampled');
       }
-      const mine = cluster.proxy.log.filter((entry) => entry.sessionId === transport.sessionId);
+      const mine = cluster().proxy.log.filter((entry) => entry.sessionId === transport.sessionId);
       const getNode = mine.find((entry) => entry.method === 'GET' && entry.status === 200)?.backend;
       expect(getNode).toBeDefined();
       const toolNodes = mine
@@ -109,7 +105,7 @@ describe('2025 sessions across three nodes on Redis', () => {
         .map((e) => e.backend);
       expect(toolNodes.some((node) => node !== getNode)).toBe(true);
       // The tool call and the client's answer to its request went to different nodes.
-      const log = cluster.proxy.log.filter(
+      const log = cluster().proxy.log.filter(
         (entry) => entry.sessionId === transport.sessionId && entry.method === 'POST',
       );
       expect(log.length).toBeGreaterThanOrEqual(4);
@@ -134,14 +130,14 @@ describe('2025 sessions across three nodes on Redis', () => {
           listeners.every(
             ({ transport }) =>
               // Answered (200): the node has the stream registered, not just received the GET.
-              cluster.proxy.log.filter(
+              cluster().proxy.log.filter(
                 (e) => e.sessionId === transport.sessionId && e.method === 'GET' && e.status === 200,
               ).length > 0,
           ),
         10_000,
       );
       const getNodes = listeners.map(({ transport }) =>
-        cluster.proxy.log.findLast((e) => e.sessionId === transport.sessionId && e.method === 'GET'),
+        cluster().proxy.log.findLast((e) => e.sessionId === transport.sessionId && e.method === 'GET'),
       );
       expect(getNodes.every((entry) => entry !== undefined)).toBe(true);
       const { client } = listeners[0]!;
@@ -160,7 +156,7 @@ describe('2025 sessions across three nodes on Redis', () => {
     await client.callTool({ name: 'echo', arguments: { message: 'x' } });
     await transport.terminateSession();
     await client.close();
-    for (const node of cluster.nodes) {
+    for (const node of cluster().nodes) {
       const answer = await fetch(node.url, {
         method: 'POST',
         headers: {
@@ -173,13 +169,13 @@ describe('2025 sessions across three nodes on Redis', () => {
       });
       expect(answer.status).toBe(404);
     }
-    expect(await cluster.redis.command('EXISTS', `erlmcp:{${sessionId}}:s`)).toBe('0');
+    expect(await cluster().redis.command('EXISTS', `erlmcp:{${sessionId}}:s`)).toBe('0');
   });
 
   it('answers DELETE only once every node dropped its copy: the next request, anywhere, gets 404', async () => {
     for (let round = 0; round < 10; round++) {
       const session = await rawSessionOnEveryNode();
-      expect((await fetch(cluster.url, { method: 'DELETE', headers: session })).status).toBe(200);
+      expect((await fetch(cluster().url, { method: 'DELETE', headers: session })).status).toBe(200);
       const after = await rawPost(session, { jsonrpc: '2.0', id: 3, method: 'tools/list' });
       expect(after.status, await after.text()).toBe(404);
     }

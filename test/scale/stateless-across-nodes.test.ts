@@ -4,18 +4,12 @@
  * verifies on all of them), and a `subscriptions/listen` stream open on one node gets the
  * list_changed and resources/updated raised on the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MODERN_HEADERS } from '../support/cli-process.js';
-import { type ScaleCluster, startScaleCluster } from '../support/scale-nodes.js';
+import { useScaleCluster } from '../support/scale-cluster-hooks.js';
 import { openSse } from '../support/sse-reader.js';
 
-let cluster: ScaleCluster;
-beforeAll(async () => {
-  cluster = await startScaleCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useScaleCluster();
 
 const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -31,7 +25,7 @@ interface Round {
 }
 
 async function callTool(node: number, id: number, name: string, extra: Record<string, unknown> = {}) {
-  const response = await fetch(cluster.nodes[node]!.url, {
+  const response = await fetch(cluster().nodes[node]!.url, {
     method: 'POST',
     headers: { ...MODERN_HEADERS, 'mcp-method': 'tools/call', 'mcp-name': name },
     body: JSON.stringify({
@@ -67,7 +61,7 @@ describe('2026 requests across three nodes on Redis', () => {
   });
 
   it('delivers list_changed and resources/updated raised on other nodes to a listen stream', async () => {
-    const listen = await openSse(cluster.nodes[0]!.url, {
+    const listen = await openSse(cluster().nodes[0]!.url, {
       method: 'POST',
       headers: { ...MODERN_HEADERS, 'mcp-method': 'subscriptions/listen' },
       body: JSON.stringify({
